@@ -1,0 +1,14 @@
+"""sknn: the textbook neural network as scikit-learn estimators.
+
+Sigmoid neurons, a cost, backpropagation and mini-batch stochastic gradient
+descent, in two estimators that work wherever scikit-learn's do.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._classifier import SigmoidMLPClassifier
+from ._regressor import SigmoidMLPRegressor
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["SigmoidMLPClassifier", "SigmoidMLPRegressor", "__version__"]

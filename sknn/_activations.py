@@ -1,0 +1,133 @@
+"""Activation functions σ, their derivatives, and the output activations.
+
+Every function works on a whole mini-batch at once (samples are rows) and can
+write into a preallocated array through ``out``, so that the training loop
+allocates nothing per mini-batch.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from scipy.special import expit
+
+
+def sigmoid(Z, out=None):
+    """The logistic sigmoid σ(z) = 1 / (1 + e^(−z)), element-wise.
+
+    ``scipy.special.expit`` saturates cleanly to exactly 0 or 1 for large
+    |z| instead of overflowing, so σ is finite for every finite input.
+
+    Parameters
+    ----------
+    Z : ndarray
+        Weighted inputs.
+    out : ndarray, optional
+        Where to write σ(Z); may be ``Z`` itself.
+
+    Returns
+    -------
+    A : ndarray
+        σ(Z), of the same shape and dtype as ``Z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._activations import sigmoid
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
+    return expit(Z, out=out)
+
+
+def sigmoid_derivative(A, out=None):
+    """σ′(z) written with the activation itself: σ′(z) = a (1 − a).
+
+    Backpropagation only ever needs σ′ at the weighted inputs of the forward
+    pass, and there a = σ(z) is already known, so z need not be kept.
+
+    Parameters
+    ----------
+    A : ndarray
+        Activations a = σ(z).
+    out : ndarray, optional
+        Where to write a (1 − a); must not be ``A``.
+
+    Returns
+    -------
+    ndarray
+        a (1 − a), element-wise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._activations import sigmoid_derivative
+    >>> sigmoid_derivative(np.array([0.0, 0.5, 1.0]))
+    array([0.  , 0.25, 0.  ])
+    """
+    out = np.subtract(1, A, out=out)
+    return np.multiply(out, A, out=out)
+
+
+def softmax(Z, out=None):
+    """Row-wise softmax, ŷₖ = e^(zₖ) / Σⱼ e^(zⱼ).
+
+    The row maximum is subtracted first: softmax is unchanged by a shift and
+    e^(z − max z) ≤ 1 cannot overflow.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_classes)
+        Weighted inputs of the output layer.
+    out : ndarray, optional
+        Where to write the probabilities; may be ``Z`` itself.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+        Non-negative rows that sum to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._activations import softmax
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+    """
+    out = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def identity(Z, out=None):
+    """The identity output activation of regression, ŷ = z.
+
+    Parameters
+    ----------
+    Z : ndarray
+        Weighted inputs of the output layer.
+    out : ndarray, optional
+        Where to copy ``Z``; when ``out`` is ``Z`` nothing is copied.
+
+    Returns
+    -------
+    ndarray
+        ``Z`` (or its copy in ``out``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._activations import identity
+    >>> identity(np.array([-2.0, 3.0]))
+    array([-2.,  3.])
+    """
+    if out is None or out is Z:
+        return Z
+    np.copyto(out, Z)
+    return out
+
+
+# Names as in scikit-learn's MLP (`out_activation_`), so tools that read a
+# fitted scikit-learn MLP understand ours.
+OUTPUT_ACTIVATIONS = {"identity": identity, "logistic": sigmoid, "softmax": softmax}

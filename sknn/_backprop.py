@@ -1,0 +1,336 @@
+"""The forward pass and backpropagation, as pure functions on arrays.
+
+The batch is stored as rows, so layer l computes
+
+    Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾,    A⁽ˡ⁾ = σ(Z⁽ˡ⁾),    A⁽⁰⁾ = X,
+
+with W⁽ˡ⁾ of shape (fan_in, fan_out), the transpose of the textbook matrix in
+a⁽ˡ⁾ = σ(W a⁽ˡ⁻¹⁾ + b). Backpropagation runs the three textbook equations
+backwards from the output error δ⁽ᴸ⁾:
+
+    δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾)
+    ∂C/∂W⁽ˡ⁾ = (A⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ + α W⁽ˡ⁾) / m,    ∂C/∂b⁽ˡ⁾ = Σ rows of δ⁽ˡ⁾ / m
+
+Python lists count from 0 where the math counts layers from 1: ``coefs[l]``
+is W⁽ˡ⁺¹⁾, it maps ``A[l]`` to ``A[l + 1]``, and ``deltas[l]`` is δ⁽ˡ⁺¹⁾.
+Every function can write into preallocated arrays (``out=``, ``buffers=``) so
+the training loop allocates nothing per mini-batch; called without them, the
+functions allocate fresh arrays and share no state, which keeps prediction
+safe to run from several threads on one model.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative
+from ._losses import batch_loss, cost, output_error
+
+
+def _matmul(A, B, out=None):
+    """A @ B for dense or sparse A, into ``out`` when A is dense."""
+    if sp.issparse(A):
+        product = A @ B
+        if out is None:
+            return np.asarray(product)
+        out[...] = product
+        return out
+    return np.matmul(A, B, out=out)
+
+
+def weighted_input(A_prev, W, b, out=None):
+    """Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾, the weighted input of every unit of a layer.
+
+    Parameters
+    ----------
+    A_prev : ndarray or sparse matrix of shape (n_samples, fan_in)
+        Activations of the previous layer (X for the first layer).
+    W : ndarray of shape (fan_in, fan_out)
+        Weights.
+    b : ndarray of shape (fan_out,)
+        Biases, broadcast over the rows.
+    out : ndarray of shape (n_samples, fan_out), optional
+        Where to write Z.
+
+    Returns
+    -------
+    Z : ndarray of shape (n_samples, fan_out)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import weighted_input
+    >>> weighted_input(np.array([[1.0, 2.0]]), np.array([[1.0], [1.0]]), np.array([0.5]))
+    array([[3.5]])
+    """
+    Z = _matmul(A_prev, W, out=out)
+    Z += b
+    return Z
+
+
+def forward_pass(X, coefs, intercepts, out_activation, buffers=None):
+    """Feed X forward through the network: every A⁽ˡ⁾ and the output's Z⁽ᴸ⁾.
+
+    Hidden layers apply σ in place over their Z (backpropagation needs only
+    A⁽ˡ⁾, since σ′ = a (1 − a)); the output layer keeps Z⁽ᴸ⁾ apart from
+    ŷ = A⁽ᴸ⁾ because the log-losses are evaluated from the logits.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Input batch, A⁽⁰⁾.
+    coefs, intercepts : list of ndarray
+        W⁽ˡ⁾ and b⁽ˡ⁾ for l = 1..L.
+    out_activation : {'identity', 'logistic', 'softmax'}
+        Output activation.
+    buffers : Buffers, optional
+        Preallocated arrays for a batch of exactly ``n_samples`` rows;
+        fresh ones are allocated when omitted.
+
+    Returns
+    -------
+    A : list of ndarray
+        ``[X, A⁽¹⁾, ..., A⁽ᴸ⁾]``; ``A[-1]`` is the prediction ŷ.
+    Z_out : ndarray of shape (n_samples, n_outputs)
+        Z⁽ᴸ⁾, the weighted input of the output layer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import forward_pass
+    >>> coefs = [np.zeros((2, 3)), np.zeros((3, 1))]
+    >>> intercepts = [np.zeros(3), np.ones(1)]
+    >>> A, Z_out = forward_pass(np.ones((1, 2)), coefs, intercepts, "identity")
+    >>> A[1], A[2]
+    (array([[0.5, 0.5, 0.5]]), array([[1.]]))
+    """
+    if buffers is None:
+        layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
+        buffers = Buffers(layer_units, X.shape[0], coefs[0].dtype, backward=False)
+    A = buffers.A
+    A[0] = X
+    for l in range(len(coefs) - 1):
+        Z = weighted_input(A[l], coefs[l], intercepts[l], out=A[l + 1])
+        sigmoid(Z, out=Z)
+    Z_out = weighted_input(A[-2], coefs[-1], intercepts[-1], out=buffers.Z_out)
+    OUTPUT_ACTIVATIONS[out_activation](Z_out, out=A[-1])
+    return A, Z_out
+
+
+def hidden_error(delta_next, W_next, A, out=None, scratch=None):
+    """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾), the error of a hidden layer.
+
+    The error of layer l is the next layer's error carried back through the
+    weights it left by, scaled by how sensitive each sigmoid was, σ′ = a (1 − a).
+
+    Parameters
+    ----------
+    delta_next : ndarray of shape (n_samples, fan_out)
+        δ⁽ˡ⁺¹⁾.
+    W_next : ndarray of shape (fan_in, fan_out)
+        W⁽ˡ⁺¹⁾.
+    A : ndarray of shape (n_samples, fan_in)
+        A⁽ˡ⁾.
+    out, scratch : ndarray of shape (n_samples, fan_in), optional
+        Where to write δ⁽ˡ⁾, and room for σ′.
+
+    Returns
+    -------
+    delta : ndarray of shape (n_samples, fan_in)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import hidden_error
+    >>> hidden_error(np.array([[2.0]]), np.array([[1.0], [3.0]]), np.array([[0.5, 0.5]]))
+    array([[0.5, 1.5]])
+    """
+    delta = np.matmul(delta_next, W_next.T, out=out)
+    delta *= sigmoid_derivative(A, out=scratch)
+    return delta
+
+
+def weight_gradient(A_prev, delta, W, alpha, m, out=None):
+    """∂C/∂W⁽ˡ⁾ = (A⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ + α W⁽ˡ⁾) / m.
+
+    Parameters
+    ----------
+    A_prev : ndarray or sparse matrix of shape (n_samples, fan_in)
+        A⁽ˡ⁻¹⁾.
+    delta : ndarray of shape (n_samples, fan_out)
+        δ⁽ˡ⁾ (rows already multiplied by the sample weights, if any).
+    W : ndarray of shape (fan_in, fan_out)
+        W⁽ˡ⁾, for the L2 penalty's term.
+    alpha : float
+        L2 regularisation strength α.
+    m : float
+        Σᵢ sᵢ over the batch.
+    out : ndarray of shape (fan_in, fan_out), optional
+        Where to write the gradient.
+
+    Returns
+    -------
+    ndarray of shape (fan_in, fan_out)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import weight_gradient
+    >>> A_prev, delta = np.array([[1.0], [3.0]]), np.array([[1.0], [1.0]])
+    >>> weight_gradient(A_prev, delta, np.array([[2.0]]), alpha=1.0, m=2.0)
+    array([[3.]])
+    """
+    grad = _matmul(A_prev.T, delta, out=out)
+    if alpha:
+        grad += alpha * W
+    grad /= m
+    return grad
+
+
+def bias_gradient(delta, m, out=None):
+    """∂C/∂b⁽ˡ⁾ = (Σ rows of δ⁽ˡ⁾) / m.
+
+    Parameters
+    ----------
+    delta : ndarray of shape (n_samples, fan_out)
+        δ⁽ˡ⁾.
+    m : float
+        Σᵢ sᵢ over the batch.
+    out : ndarray of shape (fan_out,), optional
+        Where to write the gradient.
+
+    Returns
+    -------
+    ndarray of shape (fan_out,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import bias_gradient
+    >>> bias_gradient(np.array([[1.0, 2.0], [3.0, 4.0]]), m=2.0)
+    array([2., 3.])
+    """
+    grad = np.sum(delta, axis=0, out=out)
+    grad /= m
+    return grad
+
+
+class Buffers:
+    """Preallocated work arrays of backprop for batches of ``n_rows`` rows.
+
+    ``A[0]`` is left for the input batch; ``A[l]``, ``deltas[l - 1]`` and
+    ``scratch[l - 1]`` hold A⁽ˡ⁾, δ⁽ˡ⁾ and σ′ of layer l; ``Z_out`` holds Z⁽ᴸ⁾.
+
+    Parameters
+    ----------
+    layer_units : sequence of int
+        Units per layer, input first: ``[n_features, *hidden, n_outputs]``.
+    n_rows : int
+        Batch size.
+    dtype : numpy dtype
+        float32 or float64.
+    backward : bool, default=True
+        Whether to allocate the arrays of the backward pass too.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import Buffers
+    >>> buffers = Buffers([4, 3, 2], n_rows=5, dtype=np.float64)
+    >>> [a.shape for a in buffers.A[1:]], buffers.Z_out.shape
+    ([(5, 3), (5, 2)], (5, 2))
+    """
+
+    def __init__(self, layer_units, n_rows, dtype, backward=True):
+        self.A = [None] + [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
+        self.Z_out = np.empty((n_rows, layer_units[-1]), dtype)
+        if backward:
+            self.deltas = [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
+            self.scratch = [np.empty((n_rows, n), dtype) for n in layer_units[1:-1]]
+
+
+def backprop(
+    X,
+    Y,
+    coefs,
+    intercepts,
+    *,
+    loss,
+    out_activation,
+    alpha,
+    sample_weight=None,
+    coef_grads=None,
+    intercept_grads=None,
+    buffers=None,
+):
+    """The cost C of a batch and its gradient ∂C/∂W⁽ˡ⁾, ∂C/∂b⁽ˡ⁾ for every layer.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Input batch.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets (one-hot or 0/1 indicators for classification).
+    coefs, intercepts : list of ndarray
+        W⁽ˡ⁾ and b⁽ˡ⁾ for l = 1..L.
+    loss : {'squared_error', 'log_loss'}
+        The cost.
+    out_activation : {'identity', 'logistic', 'softmax'}
+        Output activation.
+    alpha : float
+        L2 regularisation strength α.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Sample weights s; the batch's m is their sum.
+    coef_grads, intercept_grads : list of ndarray, optional
+        Where to write the gradients (allocated when omitted).
+    buffers : Buffers, optional
+        Preallocated work arrays for ``n_samples`` rows.
+
+    Returns
+    -------
+    C : float
+        The cost of the batch, penalty included.
+    coef_grads, intercept_grads : list of ndarray
+        ∂C/∂W⁽ˡ⁾ and ∂C/∂b⁽ˡ⁾.
+
+    Examples
+    --------
+    A network with no hidden layer and identity output is linear regression:
+
+    >>> import numpy as np
+    >>> from sknn._backprop import backprop
+    >>> X, Y = np.array([[1.0], [2.0]]), np.array([[1.0], [3.0]])
+    >>> C, dW, db = backprop(X, Y, [np.zeros((1, 1))], [np.zeros(1)],
+    ...                      loss="squared_error", out_activation="identity", alpha=0.0)
+    >>> C, dW[0], db[0]
+    (2.5, array([[-3.5]]), array([-2.]))
+    """
+    n_layers = len(coefs)
+    if coef_grads is None:
+        coef_grads = [np.empty_like(W) for W in coefs]
+        intercept_grads = [np.empty_like(b) for b in intercepts]
+    m = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+
+    if buffers is None:
+        layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
+        buffers = Buffers(layer_units, X.shape[0], coefs[0].dtype)
+    A, Z_out = forward_pass(X, coefs, intercepts, out_activation, buffers=buffers)
+    C = cost(
+        batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight), coefs, alpha, m
+    )
+
+    deltas = buffers.deltas
+    output_error(loss, out_activation, A[-1], Y, out=deltas[-1])
+    if sample_weight is not None:
+        deltas[-1] *= sample_weight[:, np.newaxis]
+
+    # From the output layer back to the first: δ⁽ˡ⁾ needs δ⁽ˡ⁺¹⁾ and W⁽ˡ⁺¹⁾.
+    for l in range(n_layers - 1, -1, -1):
+        weight_gradient(A[l], deltas[l], coefs[l], alpha, m, out=coef_grads[l])
+        bias_gradient(deltas[l], m, out=intercept_grads[l])
+        if l > 0:
+            hidden_error(
+                deltas[l], coefs[l], A[l], out=deltas[l - 1], scratch=buffers.scratch[l - 1]
+            )
+    return C, coef_grads, intercept_grads

@@ -1,0 +1,450 @@
+"""The estimator shared by the classifier and the regressor.
+
+It owns what the array modules below it do not know about: hyperparameters
+and their validation, input checking, initialisation, the epochs with their
+learning-rate schedule and stopping rules, and the fitted attributes. Every
+training call is a transaction: it works on a fresh copy of the parameters and
+only an error-free call leaves its results on the estimator.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import math
+import warnings
+from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from ._backprop import forward_pass
+from ._parameters import pack
+from ._sgd import adaptive_learning_rate, invscaling_learning_rate
+from ._train import Workspace, run_epoch
+
+
+@contextmanager
+def _transaction(estimator):
+    """Undo every attribute change of ``estimator`` if the block raises.
+
+    Training never writes into arrays the estimator already holds (it packs
+    copies), so a shallow copy of ``__dict__`` is a complete snapshot.
+    """
+    saved = dict(estimator.__dict__)
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(saved)
+        raise
+
+
+def _glorot_uniform(rng, fan_in, fan_out, dtype):
+    """W ~ U(−r, r) and b ~ U(−r, r) with r = √(2 / (fan_in + fan_out)).
+
+    Glorot and Bengio's bound for sigmoid units, as scikit-learn uses: it
+    keeps the variance of Z⁽ˡ⁾ near that of A⁽ˡ⁻¹⁾, so σ starts in its
+    steep middle rather than its flat tails. The draws are made in the same
+    order as scikit-learn's, so the same ``random_state`` gives the same start.
+    """
+    bound = np.sqrt(2.0 / (fan_in + fan_out))
+    W = rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype, copy=False)
+    b = rng.uniform(-bound, bound, fan_out).astype(dtype, copy=False)
+    return W, b
+
+
+class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
+    """Base class of the sigmoid MLPs; use the classifier or the regressor."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+    }
+
+    _y_numeric = False  # the regressor asks validate_data for numeric y
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        *,
+        alpha,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        power_t,
+        max_iter,
+        shuffle,
+        random_state,
+        tol,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        early_stopping,
+        validation_fraction,
+        n_iter_no_change,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+
+    # ---------------------------------------------------------------- subclass hooks
+
+    @abstractmethod
+    def _validate_targets(self, y, *, first_pass, classes):
+        """Check y and encode it as the 2-D target matrix Y the network learns.
+
+        Sets the target-related fitted attributes (``classes_``, ``n_outputs_``,
+        ``out_activation_``) when ``first_pass``; returns ``(Y, stratify)``.
+        """
+
+    @abstractmethod
+    def _decode(self, Y_hat):
+        """Turn output activations into predictions."""
+
+    @abstractmethod
+    def _score(self, X, y, sample_weight=None):
+        """Validation score (higher is better) of the current weights."""
+
+    # ---------------------------------------------------------------- validation
+
+    def _layer_sizes(self):
+        """``hidden_layer_sizes`` as a list of positive ints."""
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+        for size in sizes:
+            if isinstance(size, (bool, np.bool_)) or not isinstance(size, Integral) or size < 1:
+                raise ValueError(
+                    "hidden_layer_sizes must hold positive integers (units per hidden "
+                    f"layer), got {self.hidden_layer_sizes!r}."
+                )
+        return [int(size) for size in sizes]
+
+    def _validate_sample_weight(self, sample_weight, X):
+        if sample_weight is None:
+            return None
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if not np.all(np.isfinite(sample_weight)):
+            raise ValueError("sample_weight contains NaN or infinity.")
+        if not sample_weight.sum() > 0:
+            raise ValueError("sample_weight sums to zero: at least one sample needs a positive weight.")
+        return sample_weight
+
+    # ---------------------------------------------------------------- initialisation
+
+    def _initialize(self, layer_units, dtype):
+        """Fresh random weights and the fitted attributes of an untrained model."""
+        rng = check_random_state(self.random_state)
+        self.coefs_, self.intercepts_ = [], []
+        for fan_in, fan_out in zip(layer_units, layer_units[1:]):
+            W, b = _glorot_uniform(rng, fan_in, fan_out, dtype)
+            self.coefs_.append(W)
+            self.intercepts_.append(b)
+        # One seed for all later randomness (splits, shuffles): every training
+        # call draws from its own stream, keyed by the samples seen so far.
+        self._seed = int(rng.randint(np.iinfo(np.int32).max))
+        self.n_layers_ = len(layer_units)
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        self.best_loss_ = np.inf
+        self.validation_scores_ = self.best_validation_score_ = None
+
+    def _check_layers(self, layer_units):
+        """Check that the current weights fit the data and hyperparameters."""
+        shapes = [(a, b) for a, b in zip(layer_units, layer_units[1:])]
+        coef_shapes = [np.shape(W) for W in self.coefs_]
+        bias_shapes = [np.shape(b) for b in self.intercepts_]
+        if coef_shapes != shapes or bias_shapes != [(b,) for _, b in shapes]:
+            raise ValueError(
+                f"The weights have shapes coefs_={coef_shapes}, intercepts_={bias_shapes}, "
+                f"but hidden_layer_sizes and the data need coefs_={shapes}. Set "
+                "warm_start=False (or call fit) to start from new weights."
+            )
+
+    # ---------------------------------------------------------------- training
+
+    def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        with _transaction(self):
+            return self._fit_transaction(X, y, sample_weight, incremental, classes)
+
+    def _fit_transaction(self, X, y, sample_weight, incremental, classes):
+        if incremental and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: there is no "
+                "held-out set on a stream. Set early_stopping=False."
+            )
+        hidden = self._layer_sizes()
+        first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+            y_numeric=self._y_numeric,
+        )
+        if not first_pass:
+            X = X.astype(self.coefs_[0].dtype, copy=False)
+        sample_weight = self._validate_sample_weight(sample_weight, X)
+        Y, stratify = self._validate_targets(y, first_pass=first_pass, classes=classes)
+        if Y.dtype.kind == "f":
+            Y = Y.astype(X.dtype, copy=False)
+
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        if first_pass:
+            self._initialize(layer_units, X.dtype)
+        else:
+            self._check_layers(layer_units)
+
+        # The transaction: train a private copy of θ; the estimator's old
+        # arrays stay untouched until the call succeeds.
+        theta, self.coefs_, self.intercepts_ = pack(self.coefs_, self.intercepts_, X.dtype)
+        if incremental and getattr(self, "_velocity", None) is not None and (
+            self._velocity.shape == theta.shape
+        ):
+            velocity = self._velocity.astype(X.dtype, copy=True)
+            learning_rate = self._learning_rate
+        else:  # fit, also with warm_start, restarts the optimizer as scikit-learn's
+            velocity = np.zeros_like(theta)
+            learning_rate = float(self.learning_rate_init)
+
+        rng = np.random.default_rng([self._seed, self.t_])
+        if sp.issparse(X):
+            X = X.tocsr()  # row batches
+        X_val = y_val = sw_val = None
+        if self.early_stopping:
+            # A fresh held-out set each call, so scores start afresh too.
+            X, X_val, Y, y_val, sample_weight, sw_val = self._split_validation(
+                X, Y, y, sample_weight, stratify, rng
+            )
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+            self._no_improvement_count = 0
+            best_theta = theta.copy()
+        elif self.best_loss_ is None:  # the last fit used early stopping
+            self.best_loss_ = np.inf
+            self.validation_scores_ = self.best_validation_score_ = None
+
+        n_samples = X.shape[0]
+        batch_size = min(self.batch_size, n_samples)
+        workspace = Workspace(layer_units, batch_size, n_samples, X.dtype, Y.dtype)
+        self.loss_curve_ = list(self.loss_curve_)
+        self.n_iter_ = 0
+        n_epochs = 1 if incremental else self.max_iter
+
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(n_epochs):
+                snapshot = theta.copy(), velocity.copy()
+                try:
+                    weighted_cost, total_weight = run_epoch(
+                        theta,
+                        velocity,
+                        self.coefs_,
+                        self.intercepts_,
+                        X,
+                        Y,
+                        sample_weight,
+                        workspace=workspace,
+                        batch_size=batch_size,
+                        order=rng.permutation(n_samples) if self.shuffle else None,
+                        loss=self.loss,
+                        out_activation=self.out_activation_,
+                        alpha=self.alpha,
+                        learning_rate=learning_rate,
+                        momentum=self.momentum,
+                        nesterov=self.nesterovs_momentum,
+                    )
+                except KeyboardInterrupt:
+                    theta[:], velocity[:] = snapshot
+                    warnings.warn(
+                        "Training interrupted by user; the model keeps the weights of "
+                        "the last complete epoch."
+                    )
+                    break
+                epoch_loss = weighted_cost / total_weight
+                if not (math.isfinite(epoch_loss) and np.isfinite(theta).all()):
+                    raise ValueError(
+                        "Training diverged: the loss or the weights became non-finite "
+                        f"(learning_rate_init={self.learning_rate_init}). Lower "
+                        "learning_rate_init, or scale the inputs (e.g. MinMaxScaler)."
+                    )
+                self.n_iter_ += 1
+                self.t_ += n_samples
+                self.loss_ = epoch_loss
+                self.loss_curve_.append(epoch_loss)
+                if self.verbose:
+                    print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}")
+
+                if self.early_stopping:
+                    if self._update_validation(X_val, y_val, sw_val):
+                        best_theta[:] = theta
+                else:
+                    self._update_training_loss(epoch_loss)
+                if self.learning_rate == "invscaling":
+                    learning_rate = invscaling_learning_rate(
+                        self.learning_rate_init, self.t_, self.power_t
+                    )
+                if self._no_improvement_count > self.n_iter_no_change:
+                    next_rate = self._stalled(learning_rate)
+                    if next_rate is None:
+                        break
+                    learning_rate = next_rate
+                if incremental:
+                    break
+                if self.n_iter_ == self.max_iter:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                    )
+
+        if self.early_stopping:
+            theta[:] = best_theta
+        self._velocity = velocity
+        self._learning_rate = learning_rate
+        return self
+
+    def _split_validation(self, X, Y, y, sample_weight, stratify, rng):
+        """Hold out ``validation_fraction`` of the rows (stratified by class)."""
+        arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
+        split = train_test_split(
+            *arrays,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+            random_state=int(rng.integers(np.iinfo(np.int32).max)),
+        )
+        X_train, X_val, Y_train, _, _, y_val = split[:6]
+        sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                f"The validation set is too small ({X_val.shape[0]} rows): increase "
+                "validation_fraction or provide more samples."
+            )
+        return X_train, X_val, Y_train, y_val, sw_train, sw_val
+
+    def _update_validation(self, X_val, y_val, sw_val):
+        """Record the validation score; True when it is the best so far."""
+        score = self._score(X_val, y_val, sw_val)
+        self.validation_scores_.append(score)
+        if self.verbose:
+            print(f"Validation score: {score:f}")
+        if score < self.best_validation_score_ + self.tol:
+            self._no_improvement_count += 1
+        else:
+            self._no_improvement_count = 0
+        if score > self.best_validation_score_:
+            self.best_validation_score_ = score
+            return True
+        return False
+
+    def _update_training_loss(self, epoch_loss):
+        """Count the epochs whose loss did not beat the best by ``tol``."""
+        if epoch_loss > self.best_loss_ - self.tol:
+            self._no_improvement_count += 1
+        else:
+            self._no_improvement_count = 0
+        self.best_loss_ = min(self.best_loss_, epoch_loss)
+
+    def _stalled(self, learning_rate):
+        """The next η once training stalled, or None to stop (as scikit-learn)."""
+        what = "Validation score" if self.early_stopping else "Training loss"
+        msg = (
+            f"{what} did not improve more than tol={self.tol:f} for "
+            f"{self.n_iter_no_change} consecutive epochs."
+        )
+        self._no_improvement_count = 0
+        next_rate = adaptive_learning_rate(learning_rate) if self.learning_rate == "adaptive" else None
+        if self.verbose:
+            if next_rate is None:
+                print(msg + " Stopping.")
+            else:
+                print(msg + f" Setting learning rate to {next_rate:f}")
+        return next_rate
+
+    # ---------------------------------------------------------------- prediction
+
+    def _forward(self, X, check_input=True):
+        """ŷ for X with the current weights; allocates its own arrays (thread-safe)."""
+        check_is_fitted(self)
+        if check_input:
+            X = validate_data(
+                self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+            )
+        X = X.astype(self.coefs_[0].dtype, copy=False)
+        A, _ = forward_pass(X, self.coefs_, self.intercepts_, self.out_activation_)
+        return A[-1]
+
+    def _predict(self, X, check_input=True):
+        return self._decode(self._forward(X, check_input=check_input))
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on (X, y) by mini-batch SGD.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 input trains in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights sᵢ of the samples in the cost; None gives every sample 1.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,287 @@
+"""SigmoidMLPClassifier: labels in, probabilities out."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseSigmoidMLP
+from ._docstrings import fill_doc
+
+
+@fill_doc(learning_rate="constant", learning_rate_init=0.1, max_iter=200, momentum=0.9)
+class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
+    """Multi-layer perceptron classifier with sigmoid hidden units, trained by backprop.
+
+    A feed-forward network Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾, A⁽ˡ⁾ = σ(Z⁽ˡ⁾), trained by
+    backpropagation and mini-batch stochastic gradient descent with momentum.
+    The output layer is one sigmoid unit for two classes, a softmax over the
+    classes for more (or one sigmoid per class with the quadratic cost), and
+    one sigmoid per label for multilabel targets.
+
+    Parameters
+    ----------
+    {hidden_layer_sizes}
+
+    loss : {{'log_loss', 'squared_error'}}, default='log_loss'
+        The cost. ``'log_loss'`` is the cross-entropy, whose output error is
+        simply ŷ − y. ``'squared_error'`` is the textbook quadratic cost
+        ½ ‖ŷ − y‖² on one-hot targets with sigmoid outputs (one unit per class;
+        ``predict_proba`` normalises their activations to sum to one).
+
+    {training}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+
+    {attributes}
+
+    out_activation_ : {{'logistic', 'softmax'}}
+        Activation of the output layer, in scikit-learn's vocabulary.
+
+    See Also
+    --------
+    SigmoidMLPRegressor : The same network for regression.
+    sklearn.neural_network.MLPClassifier : scikit-learn's MLP, which this one
+        matches with ``activation='logistic', solver='sgd'``.
+
+    Notes
+    -----
+    The defaults are chosen for inputs scaled to [0, 1] (put a
+    :class:`~sklearn.preprocessing.MinMaxScaler` in front): with sigmoid units
+    and the Glorot initialisation, a constant step η = 0.1 with momentum 0.9
+    (an effective step of η / (1 − μ) = 1) learns quickly yet stays stable
+    with mini-batches of 32, and the stopping rule ends training once the loss
+    stops improving.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import MinMaxScaler
+    >>> from sknn import SigmoidMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    >>> model = make_pipeline(MinMaxScaler(), SigmoidMLPClassifier(random_state=0))
+    >>> model.fit(X_train, y_train).score(X_test, y_test) > 0.9
+    True
+    >>> model.predict_proba(X_test[:1]).round(2).sum()
+    np.float64(1.0)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSigmoidMLP._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        loss="log_loss",
+        alpha=1e-4,
+        batch_size=32,
+        learning_rate="constant",
+        learning_rate_init=0.1,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+        )
+        self.loss = loss
+
+    def _validate_targets(self, y, *, first_pass, classes):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        multilabel = type_of_target(y) == "multilabel-indicator"
+        if first_pass:
+            self._set_classes(y, classes, multilabel)
+        else:
+            self._check_classes(y, classes, multilabel)
+        if self._y_type == "multilabel-indicator":
+            return np.asarray(y != 0), None
+        codes = self._encode(y)
+        if self._y_type == "binary":
+            return (codes == 1)[:, np.newaxis], y
+        return codes[:, np.newaxis] == np.arange(len(self.classes_)), y
+
+    def _set_classes(self, y, classes, multilabel):
+        """Define ``classes_`` and the output layer from y (or ``classes``)."""
+        if multilabel:
+            classes_ = np.arange(y.shape[1]) if classes is None else unique_labels(classes)
+            if len(classes_) != y.shape[1]:
+                raise ValueError(
+                    f"classes has {len(classes_)} labels but the multilabel y has "
+                    f"{y.shape[1]} columns."
+                )
+            self._y_type = "multilabel-indicator"
+        else:
+            classes_ = unique_labels(y if classes is None else classes)
+            self._y_type = "binary" if len(classes_) == 2 else "multiclass"
+        if len(classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes, but the data "
+                f"contain only one class: {classes_[0]!r}."
+            )
+        self.classes_ = classes_
+        self.n_outputs_ = 1 if self._y_type == "binary" else len(classes_)
+        softmax = self._y_type == "multiclass" and self.loss == "log_loss"
+        self.out_activation_ = "softmax" if softmax else "logistic"
+
+    def _check_classes(self, y, classes, multilabel):
+        """Check that y and ``classes`` agree with the classes fitted before."""
+        if classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
+            raise ValueError(
+                f"classes={list(unique_labels(classes))} differs from the classes of the "
+                f"first call, {list(self.classes_)}; classes cannot change between calls."
+            )
+        if multilabel != (self._y_type == "multilabel-indicator") or (
+            multilabel and y.shape[1] != self.n_outputs_
+        ):
+            raise ValueError(
+                f"y is {type_of_target(y)!r} but the model was fitted on "
+                f"{self._y_type!r} targets with classes {list(self.classes_)}."
+            )
+
+    def _encode(self, y):
+        """Index of each label of y in ``classes_``; unseen labels raise."""
+        codes = np.clip(np.searchsorted(self.classes_, y), 0, len(self.classes_) - 1)
+        unseen = self.classes_[codes] != y
+        if np.any(unseen):
+            raise ValueError(
+                f"y contains labels not in classes_ {list(self.classes_)}: "
+                f"{list(np.unique(np.asarray(y)[unseen]))}. Pass every label in "
+                "`classes` on the first call to partial_fit."
+            )
+        return codes
+
+    def _decode(self, Y_hat):
+        if self._y_type == "multilabel-indicator":
+            return (Y_hat > 0.5).astype(int)
+        if self._y_type == "binary":
+            return self.classes_[(Y_hat[:, 0] > 0.5).astype(int)]
+        return self.classes_[np.argmax(Y_hat, axis=1)]
+
+    def _score(self, X, y, sample_weight=None):
+        return accuracy_score(y, self._predict(X, check_input=False), sample_weight=sample_weight)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train for one epoch on (X, y): one call per chunk of a stream.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Labels of the chunk (or a multilabel indicator matrix).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; None gives every sample 1.
+        classes : array-like of shape (n_classes,), default=None
+            Every label of the whole stream. Required on the first call (a
+            chunk need not contain all of them); later calls may repeat it.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if classes is None and not hasattr(self, "classes_"):
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Predicted labels (an indicator matrix for multilabel targets).
+        """
+        return self._predict(X)
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_``. Rows sum to
+            one, except for multilabel targets, where each column is the
+            probability of its own label.
+        """
+        Y_hat = self._forward(X)
+        if self._y_type == "binary":
+            return np.hstack([1 - Y_hat, Y_hat])
+        if self._y_type == "multiclass" and self.out_activation_ == "logistic":
+            # K sigmoid units trained with the quadratic cost: normalise.
+            total = Y_hat.sum(axis=1, keepdims=True)
+            return np.divide(Y_hat, total, out=np.full_like(Y_hat, 1 / Y_hat.shape[1]), where=total > 0)
+        return Y_hat
+
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``.
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

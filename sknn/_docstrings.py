@@ -1,0 +1,135 @@
+"""Docstring sections shared by the classifier and the regressor.
+
+Both estimators take the same training hyperparameters and expose the same
+fitted attributes; their text lives here once and is put into each class
+docstring by :func:`fill_doc`.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+SHARED = {
+    "hidden_layer_sizes": """hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
+        Number of sigmoid units in each hidden layer; ``()`` gives a network
+        with no hidden layer.""",
+    "training": """alpha : float, default=1e-4
+        Strength α of the L2 penalty (α / 2m) Σ ‖W‖² added to the cost;
+        biases are not penalised.
+
+    batch_size : int, default=32
+        Rows per mini-batch (clipped to the number of samples). Small batches
+        give many cheap, noisy steps: the classic advice is 16 to 32.
+
+    learning_rate : {{'constant', 'invscaling', 'adaptive'}}, default={learning_rate!r}
+        Learning-rate schedule:
+
+        - ``'constant'``: η = ``learning_rate_init`` throughout.
+        - ``'invscaling'``: η = ``learning_rate_init`` / (t + 1)^``power_t``
+          after each epoch, with t the number of samples seen.
+        - ``'adaptive'``: η stays constant while the training loss (or the
+          validation score, with ``early_stopping``) keeps improving; after
+          ``n_iter_no_change`` epochs without improvement by ``tol`` it is
+          divided by 5, and training stops once it is below 1e-6.
+
+    learning_rate_init : float, default={learning_rate_init}
+        The initial step size η.
+
+    power_t : float, default=0.5
+        Exponent of the ``'invscaling'`` schedule.
+
+    max_iter : int, default={max_iter}
+        Maximum number of epochs (passes over the training data).
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples before every epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the validation split and the shuffles. Pass
+        an int for reproducible results across calls.
+
+    tol : float, default=1e-4
+        Minimum improvement of the training loss (or validation score) that
+        counts as progress for the stopping rule.
+
+    verbose : bool or int, default=False
+        Print the loss after every epoch.
+
+    warm_start : bool, default=False
+        When True, ``fit`` continues from the current weights instead of
+        initialising new ones (the optimizer restarts, as in scikit-learn).
+
+    momentum : float, default={momentum}
+        Momentum μ of the SGD update v ← μ v − η g, between 0 and 1.
+
+    nesterovs_momentum : bool, default=True
+        Whether to use Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        classification), stop when the validation score stops improving, and
+        keep the weights of the best epoch. Not available in ``partial_fit``.
+
+    validation_fraction : float, default=0.1
+        Fraction of the training data held out for early stopping.
+
+    n_iter_no_change : int or np.inf, default=10
+        Number of epochs without improvement by ``tol`` that stops training
+        (or, with ``learning_rate='adaptive'``, lowers η).""",
+    "attributes": """loss_ : float
+        The cost C of the last epoch: the mean over its mini-batches, weighted
+        by their total sample weight, of (1/m) Σᵢ sᵢ lossᵢ + (α / 2m) Σ ‖W‖².
+
+    best_loss_ : float or None
+        The lowest ``loss_`` reached; None with ``early_stopping``.
+
+    loss_curve_ : list of float
+        ``loss_`` after every epoch.
+
+    validation_scores_ : list of float or None
+        Score on the held-out set after every epoch of the last ``fit``, with
+        ``early_stopping``; None otherwise.
+
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``; None without ``early_stopping``.
+
+    t_ : int
+        Number of training samples seen, over all calls.
+
+    coefs_ : list of ndarray of shape (fan_in, fan_out)
+        ``coefs_[l]`` is the weight matrix W⁽ˡ⁺¹⁾ from layer l to layer l + 1
+        (rows index the units feeding in). Assigning new arrays continues
+        training from them.
+
+    intercepts_ : list of ndarray of shape (fan_out,)
+        ``intercepts_[l]`` is the bias vector b⁽ˡ⁺¹⁾ of layer l + 1.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit; only defined when X has feature
+        names that are all strings.
+
+    n_iter_ : int
+        Number of epochs run by the last call (1 for ``partial_fit``).
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of output units.""",
+}
+
+
+def fill_doc(**values):
+    """Class decorator: fill ``{name}`` fields of the docstring from SHARED.
+
+    ``values`` fill the fields inside the shared text (each estimator's own
+    defaults).
+    """
+
+    def decorate(cls):
+        fields = {name: text.format(**values) for name, text in SHARED.items()}
+        cls.__doc__ = cls.__doc__.format(**fields)
+        return cls
+
+    return decorate

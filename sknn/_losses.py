@@ -1,0 +1,251 @@
+"""The costs, and the output error δ⁽ᴸ⁾ of each output-activation/cost pair.
+
+Notation (``DESIGN.md``): ŷ = A⁽ᴸ⁾ is the output activation, Z⁽ᴸ⁾ its weighted
+input, Y the targets (one row per sample), s the sample weights and
+m = Σᵢ sᵢ. The cost of a mini-batch is
+
+    C = (1/m) Σᵢ sᵢ lossᵢ + (α / 2m) Σₗ ‖W⁽ˡ⁾‖².
+
+The functions named after a loss return the weighted *sum* Σᵢ sᵢ lossᵢ;
+:func:`cost` turns it into C.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+
+
+def _weighted_sum(per_sample, sample_weight):
+    """Σᵢ sᵢ vᵢ, or Σᵢ vᵢ when there are no weights."""
+    if sample_weight is None:
+        return float(per_sample.sum())
+    return float(per_sample @ sample_weight)
+
+
+def squared_error(Y_hat, Y, sample_weight=None):
+    """Σᵢ sᵢ ½ ‖ŷᵢ − yᵢ‖², the quadratic cost summed over a batch.
+
+    Parameters
+    ----------
+    Y_hat : ndarray of shape (n_samples, n_outputs)
+        Output activations ŷ.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Sample weights s.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._losses import squared_error
+    >>> squared_error(np.array([[1.0], [3.0]]), np.array([[0.0], [0.0]]))
+    5.0
+    """
+    E = Y_hat - Y
+    return 0.5 * _weighted_sum(np.einsum("ij,ij->i", E, E), sample_weight)
+
+
+def binary_log_loss(Z, Y, sample_weight=None):
+    """Σᵢ sᵢ Σₖ [−yᵢₖ log σ(zᵢₖ) − (1 − yᵢₖ) log(1 − σ(zᵢₖ))], from the logits.
+
+    The loss is computed from Z rather than from ŷ = σ(Z): since
+    log σ(z) = −log(1 + e^(−z)), each term equals log(1 + e^z) − y z, which
+    ``np.logaddexp`` evaluates exactly for every finite z, whereas log σ(z)
+    would be log 0 = −∞ once σ(z) rounds to 0 or 1.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_outputs)
+        Weighted inputs of the sigmoid output units.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets in {0, 1}.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Sample weights s.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._losses import binary_log_loss
+    >>> round(binary_log_loss(np.array([[0.0]]), np.array([[1.0]])), 6)  # log 2
+    0.693147
+    >>> binary_log_loss(np.array([[-1000.0]]), np.array([[1.0]]))  # finite
+    1000.0
+    """
+    per_entry = np.logaddexp(0, Z) - Y * Z
+    return _weighted_sum(per_entry.sum(axis=1), sample_weight)
+
+
+def log_loss(Z, Y, sample_weight=None):
+    """Σᵢ sᵢ [−Σₖ yᵢₖ log softmax(zᵢ)ₖ], the cross-entropy of a softmax output.
+
+    With log softmax(z)ₖ = zₖ − log Σⱼ e^(zⱼ) and Σₖ yₖ = 1 each term is
+    logsumexp(zᵢ) − Σₖ yᵢₖ zᵢₖ, evaluated from the logits so that it stays
+    finite when a probability underflows to 0.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_classes)
+        Weighted inputs of the softmax output layer.
+    Y : ndarray of shape (n_samples, n_classes)
+        One-hot targets.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Sample weights s.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._losses import log_loss
+    >>> round(log_loss(np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]])), 6)
+    0.693147
+    """
+    Z_max = Z.max(axis=1, keepdims=True)
+    logsumexp = np.log(np.exp(Z - Z_max).sum(axis=1)) + Z_max[:, 0]
+    per_sample = logsumexp - (Y * Z).sum(axis=1)
+    return _weighted_sum(per_sample, sample_weight)
+
+
+def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None):
+    """Σᵢ sᵢ lossᵢ for the given cost and output activation.
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'log_loss'}
+        The cost.
+    out_activation : {'identity', 'logistic', 'softmax'}
+        The output activation.
+    Y_hat, Z : ndarray of shape (n_samples, n_outputs)
+        Output activations and the weighted inputs they came from.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Sample weights s.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._losses import batch_loss
+    >>> Z = np.array([[0.0]])
+    >>> batch_loss("squared_error", "identity", Z, Z, np.array([[2.0]]))
+    2.0
+    """
+    if loss == "squared_error":
+        return squared_error(Y_hat, Y, sample_weight)
+    if out_activation == "softmax":
+        return log_loss(Z, Y, sample_weight)
+    return binary_log_loss(Z, Y, sample_weight)
+
+
+def penalty(coefs, alpha):
+    """(α / 2) Σₗ ‖W⁽ˡ⁾‖², the L2 penalty on the weights (biases are free).
+
+    Parameters
+    ----------
+    coefs : list of ndarray
+        The weight matrices W⁽ˡ⁾.
+    alpha : float
+        L2 regularisation strength α.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._losses import penalty
+    >>> penalty([np.array([[1.0, 2.0]]), np.array([[2.0]])], alpha=0.5)
+    2.25
+    """
+    if alpha == 0:
+        return 0.0
+    return 0.5 * alpha * sum(float(np.vdot(W, W)) for W in coefs)
+
+
+def cost(loss_sum, coefs, alpha, m):
+    """C = (1/m) Σᵢ sᵢ lossᵢ + (α / 2m) Σₗ ‖W⁽ˡ⁾‖².
+
+    Dividing the penalty by m = Σᵢ sᵢ as well is what makes a sample weight
+    of 2 the same as repeating a row.
+
+    Parameters
+    ----------
+    loss_sum : float
+        Σᵢ sᵢ lossᵢ over the batch.
+    coefs : list of ndarray
+        The weight matrices W⁽ˡ⁾.
+    alpha : float
+        L2 regularisation strength α.
+    m : float
+        Σᵢ sᵢ, the number of rows when there are no weights.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._losses import cost
+    >>> cost(3.0, [np.array([[2.0]])], alpha=1.0, m=2.0)
+    2.5
+    """
+    return (loss_sum + penalty(coefs, alpha)) / m
+
+
+def output_error(loss, out_activation, Y_hat, Y, out=None):
+    """δ⁽ᴸ⁾ = ∂(lossᵢ)/∂z⁽ᴸ⁾ for every sample, the error of the output layer.
+
+    For the canonical pairs (identity + squared error, sigmoid + log-loss,
+    softmax + log-loss) the derivative of the activation cancels against the
+    derivative of the cost and δ⁽ᴸ⁾ = ŷ − y. The textbook network, sigmoid
+    output with the quadratic cost, keeps the factor σ′(z) = ŷ (1 − ŷ):
+    δ⁽ᴸ⁾ = (ŷ − y) ⊙ ŷ ⊙ (1 − ŷ).
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'log_loss'}
+        The cost.
+    out_activation : {'identity', 'logistic', 'softmax'}
+        The output activation.
+    Y_hat : ndarray of shape (n_samples, n_outputs)
+        Output activations ŷ.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets (booleans are fine).
+    out : ndarray, optional
+        Where to write δ⁽ᴸ⁾.
+
+    Returns
+    -------
+    delta : ndarray of shape (n_samples, n_outputs)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._losses import output_error
+    >>> Y_hat, Y = np.array([[0.5]]), np.array([[1.0]])
+    >>> output_error("log_loss", "logistic", Y_hat, Y)
+    array([[-0.5]])
+    >>> output_error("squared_error", "logistic", Y_hat, Y)
+    array([[-0.125]])
+    """
+    delta = np.subtract(Y_hat, Y, out=out)
+    if loss == "squared_error" and out_activation == "logistic":
+        delta *= Y_hat
+        delta *= 1 - Y_hat
+    return delta

@@ -1,0 +1,189 @@
+"""SigmoidMLPRegressor: real-valued targets, one output unit per target."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseSigmoidMLP
+from ._docstrings import fill_doc
+
+
+@fill_doc(learning_rate="adaptive", learning_rate_init=0.03, max_iter=200, momentum=0.9)
+class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
+    """Multi-layer perceptron regressor with sigmoid hidden units, trained by backprop.
+
+    A feed-forward network Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾, A⁽ˡ⁾ = σ(Z⁽ˡ⁾), with an
+    identity output (any real target) or a sigmoid output (the textbook
+    network, for targets in [0, 1]), trained on the quadratic cost by
+    backpropagation and mini-batch stochastic gradient descent with momentum.
+    A 2-D y trains one output unit per column.
+
+    Parameters
+    ----------
+    {hidden_layer_sizes}
+
+    loss : {{'squared_error'}}, default='squared_error'
+        The cost, ½ ‖ŷ − y‖² per sample.
+
+    output_activation : {{'identity', 'sigmoid'}}, default='identity'
+        Activation of the output units. ``'sigmoid'`` is the textbook network
+        and needs targets in [0, 1] (scale them, e.g. with
+        :class:`~sklearn.compose.TransformedTargetRegressor` and
+        :class:`~sklearn.preprocessing.MinMaxScaler`).
+
+    {training}
+
+    Attributes
+    ----------
+    {attributes}
+
+    out_activation_ : {{'identity', 'logistic'}}
+        Activation of the output layer, in scikit-learn's vocabulary.
+
+    See Also
+    --------
+    SigmoidMLPClassifier : The same network for classification.
+    sklearn.neural_network.MLPRegressor : scikit-learn's MLP, which this one
+        matches with ``activation='logistic', solver='sgd'``.
+
+    Notes
+    -----
+    The defaults are chosen for inputs scaled to [0, 1]. An identity output
+    on top of many sigmoid units sums all their noise, so the regressor takes
+    a smaller step than the classifier (η = 0.03, momentum 0.9) and the
+    ``'adaptive'`` schedule, which divides η by 5 whenever the loss stalls so
+    that training settles instead of rattling around the minimum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn import SigmoidMLPRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(size=(400, 1))
+    >>> y = X[:, 0] ** 2
+    >>> model = SigmoidMLPRegressor(hidden_layer_sizes=(20,), random_state=0).fit(X, y)
+    >>> model.score(X, y) > 0.9
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSigmoidMLP._parameter_constraints,
+        "loss": [StrOptions({"squared_error"})],
+        "output_activation": [StrOptions({"identity", "sigmoid"})],
+    }
+    _y_numeric = True
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        loss="squared_error",
+        output_activation="identity",
+        alpha=1e-4,
+        batch_size=32,
+        learning_rate="adaptive",
+        learning_rate_init=0.03,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+        )
+        self.loss = loss
+        self.output_activation = output_activation
+
+    def _validate_targets(self, y, *, first_pass, classes):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if self.output_activation == "sigmoid" and (Y.min() < 0 or Y.max() > 1):
+            raise ValueError(
+                "output_activation='sigmoid' needs targets in [0, 1], got values in "
+                f"[{Y.min():g}, {Y.max():g}]. Scale y (e.g. TransformedTargetRegressor "
+                "with MinMaxScaler) or use output_activation='identity'."
+            )
+        if first_pass:
+            self.n_outputs_ = Y.shape[1]
+            self.out_activation_ = "logistic" if self.output_activation == "sigmoid" else "identity"
+        elif Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} target columns but the model was fitted on "
+                f"{self.n_outputs_}."
+            )
+        return np.asarray(Y, dtype=np.float64 if Y.dtype.kind != "f" else Y.dtype), None
+
+    def _decode(self, Y_hat):
+        return Y_hat[:, 0] if Y_hat.shape[1] == 1 else Y_hat
+
+    def _score(self, X, y, sample_weight=None):
+        return r2_score(y, self._predict(X, check_input=False), sample_weight=sample_weight)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on (X, y): one call per chunk of a stream.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets of the chunk.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; None gives every sample 1.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted values.
+        """
+        return self._predict(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

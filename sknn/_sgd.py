@@ -1,0 +1,137 @@
+"""Mini-batch stochastic gradient descent: batches, step sizes, the update.
+
+SGD with momentum μ and learning rate η, as scikit-learn defines it:
+
+    v ← μ v − η g,    θ ← θ + v                (classical momentum)
+    v ← μ v − η g,    θ ← θ + μ v − η g        (Nesterov's momentum)
+
+With μ = 0 both are the textbook step θ ← θ − η ∂C/∂θ. All parameters live in
+one flat vector θ (see ``_parameters``), so one update is a handful of BLAS
+calls over the whole network instead of a loop over layers.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from scipy.linalg import blas
+
+
+def minibatch_slices(n_samples, batch_size):
+    """Consecutive slices of ``batch_size`` rows covering ``range(n_samples)``.
+
+    The last batch holds the remainder and may be smaller.
+
+    Parameters
+    ----------
+    n_samples : int
+    batch_size : int
+
+    Returns
+    -------
+    list of slice
+
+    Examples
+    --------
+    >>> from sknn._sgd import minibatch_slices
+    >>> minibatch_slices(5, 2)
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    """
+    return [
+        slice(start, min(start + batch_size, n_samples))
+        for start in range(0, n_samples, batch_size)
+    ]
+
+
+def invscaling_learning_rate(learning_rate_init, t, power_t):
+    """η = η₀ / (t + 1)^power_t, where t counts the samples seen so far.
+
+    Parameters
+    ----------
+    learning_rate_init : float
+        η₀.
+    t : int
+        Number of training samples seen.
+    power_t : float
+        Exponent of the decay.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from sknn._sgd import invscaling_learning_rate
+    >>> invscaling_learning_rate(0.1, t=99, power_t=0.5)
+    0.01
+    """
+    return learning_rate_init / (t + 1) ** power_t
+
+
+def adaptive_learning_rate(learning_rate):
+    """Divide η by 5 when training stalls; ``None`` once η is already ≤ 1e-6.
+
+    Parameters
+    ----------
+    learning_rate : float
+        The current η.
+
+    Returns
+    -------
+    float or None
+        The next η, or ``None`` meaning "stop training".
+
+    Examples
+    --------
+    >>> from sknn._sgd import adaptive_learning_rate
+    >>> adaptive_learning_rate(0.5)
+    0.1
+    >>> adaptive_learning_rate(1e-7) is None
+    True
+    """
+    if learning_rate <= 1e-6:
+        return None
+    return learning_rate / 5.0
+
+
+def _axpy(x, y, a):
+    """y ← y + a x in place, by BLAS for float32 and float64 alike."""
+    axpy = blas.saxpy if y.dtype == np.float32 else blas.daxpy
+    axpy(x, y, a=a)
+
+
+def momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov):
+    """One SGD step with momentum, in place: v ← μ v − η g, then θ moves.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_params,)
+        All weights and biases θ, updated in place.
+    velocity : ndarray of shape (n_params,)
+        The velocity v, updated in place.
+    grad : ndarray of shape (n_params,)
+        ∂C/∂θ of the current mini-batch.
+    learning_rate : float
+        η.
+    momentum : float
+        μ.
+    nesterov : bool
+        Use Nesterov's momentum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._sgd import momentum_step
+    >>> theta, v = np.array([1.0]), np.array([0.5])
+    >>> momentum_step(theta, v, np.array([2.0]), learning_rate=0.1, momentum=0.9,
+    ...               nesterov=False)
+    >>> v, theta  # v = 0.9 * 0.5 - 0.1 * 2 = 0.25, θ = 1 + 0.25
+    (array([0.25]), array([1.25]))
+    """
+    velocity *= momentum
+    _axpy(grad, velocity, -learning_rate)
+    if nesterov:
+        # θ + μ v − η g, with the new v: a look-ahead along the velocity.
+        _axpy(velocity, theta, momentum)
+        _axpy(grad, theta, -learning_rate)
+    else:
+        _axpy(velocity, theta, 1.0)
