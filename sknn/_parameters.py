@@ -42,11 +42,11 @@ def unpack(theta, layer_units):
     --------
     >>> import numpy as np
     >>> from sknn._parameters import unpack
-    >>> coefs, intercepts = unpack(np.arange(8.0), [2, 2, 1])
-    >>> coefs[0], coefs[1], intercepts[1]
+    >>> coefs, intercepts = unpack(np.arange(9.0), [2, 2, 1])
+    >>> coefs[0], coefs[1], intercepts[0], intercepts[1]
     (array([[0., 1.],
            [2., 3.]]), array([[4.],
-           [5.]]), array([7.]))
+           [5.]]), array([6., 7.]), array([8.]))
     """
     coefs, intercepts = [], []
     start = 0
