@@ -26,6 +26,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._backprop import forward_pass
 from ._parameters import pack
+from ._persistence import VersionedStateMixin
 from ._sgd import adaptive_learning_rate, invscaling_learning_rate
 from ._train import Workspace, run_epoch
 
@@ -60,7 +61,7 @@ def _glorot_uniform(rng, fan_in, fan_out, dtype):
     return W, b
 
 
-class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
+class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the sigmoid MLPs; use the classifier or the regressor."""
 
     _parameter_constraints: dict = {
