@@ -209,6 +209,10 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
     # ---------------------------------------------------------------- training
 
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        if incremental:
+            # scikit-learn's _fit_context validates partial_fit's parameters
+            # only on the first call; set_params can change them in between.
+            self._validate_params()
         with _transaction(self):
             return self._fit_transaction(X, y, sample_weight, incremental, classes)
 
