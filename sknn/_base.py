@@ -47,6 +47,24 @@ def _transaction(estimator):
         raise
 
 
+def _cast_finite(A, dtype, name):
+    """A (dense or sparse) as ``dtype``; raise if the cast overflows to ±∞.
+
+    A model trained in float32 keeps float32, so a float64 input such as 1e300
+    must fail clearly here rather than turn into ∞ and then NaN downstream.
+    """
+    if A.dtype == dtype:
+        return A
+    with np.errstate(over="ignore"):
+        A = A.astype(dtype)
+    if not np.isfinite(A.data if sp.issparse(A) else A).all():
+        raise ValueError(
+            f"{name} has values too large for {np.dtype(dtype).name}, the dtype the "
+            f"model computes in (set by the X of the first fit). Scale {name}."
+        )
+    return A
+
+
 def _glorot_uniform(rng, fan_in, fan_out, dtype):
     """W ~ U(−r, r) and b ~ U(−r, r) with r = √(2 / (fan_in + fan_out)).
 
@@ -235,11 +253,11 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
             y_numeric=self._y_numeric,
         )
         if not first_pass:
-            X = X.astype(self.coefs_[0].dtype, copy=False)
+            X = _cast_finite(X, self.coefs_[0].dtype, "X")
         sample_weight = self._validate_sample_weight(sample_weight, X)
         Y, stratify = self._validate_targets(y, first_pass=first_pass, classes=classes)
         if Y.dtype.kind == "f":
-            Y = Y.astype(X.dtype, copy=False)
+            Y = _cast_finite(Y, X.dtype, "y")
 
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
@@ -422,8 +440,17 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
             X = validate_data(
                 self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
             )
-        X = X.astype(self.coefs_[0].dtype, copy=False)
-        A, _ = forward_pass(X, self.coefs_, self.intercepts_, self.out_activation_)
+        X = _cast_finite(X, self.coefs_[0].dtype, "X")
+        # Inputs far outside the training range (say 1e300) can overflow Z⁽ˡ⁾
+        # and give ∞ − ∞ = NaN: raise instead of returning NaN predictions.
+        with np.errstate(over="ignore", invalid="ignore"):
+            A, _ = forward_pass(X, self.coefs_, self.intercepts_, self.out_activation_)
+        if not np.isfinite(A[-1]).all():
+            raise ValueError(
+                "The network's output is not finite: X has values too large for the "
+                "weights (overflow in the forward pass). Scale X as in training "
+                "(e.g. MinMaxScaler)."
+            )
         return A[-1]
 
     def _predict(self, X, check_input=True):
