@@ -331,13 +331,20 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
                         "the last complete epoch."
                     )
                     break
-                epoch_loss = weighted_cost / total_weight
-                if not (math.isfinite(epoch_loss) and np.isfinite(theta).all()):
-                    raise ValueError(
-                        "Training diverged: the loss or the weights became non-finite "
-                        f"(learning_rate_init={self.learning_rate_init}). Lower "
-                        "learning_rate_init, or scale the inputs (e.g. MinMaxScaler)."
+                if not (math.isfinite(weighted_cost) and np.isfinite(theta).all()):
+                    message = (
+                        f"Training diverged in epoch {self.n_iter_ + 1}: the loss or the "
+                        f"weights became non-finite (learning rate {learning_rate:g}, "
+                        f"learning_rate_init={self.learning_rate_init}). Lower "
+                        "learning_rate_init, or scale X and y (e.g. MinMaxScaler)."
                     )
+                    if self.early_stopping and self.n_iter_ > 0:
+                        # Keep the best epoch so far, as when the score stalls.
+                        warnings.warn(message + " Keeping the weights of the best epoch.")
+                        velocity[:] = 0  # no use continuing from a non-finite velocity
+                        break
+                    raise ValueError(message)
+                epoch_loss = weighted_cost / total_weight
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = epoch_loss
