@@ -384,12 +384,20 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
     def _split_validation(self, X, Y, y, sample_weight, stratify, rng):
         """Hold out ``validation_fraction`` of the rows (stratified by class)."""
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
-        split = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-            random_state=int(rng.integers(np.iinfo(np.int32).max)),
-        )
+        try:
+            split = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                stratify=stratify,
+                random_state=int(rng.integers(np.iinfo(np.int32).max)),
+            )
+        except ValueError as error:  # e.g. fewer validation rows than classes
+            raise ValueError(
+                f"early_stopping cannot hold out validation_fraction="
+                f"{self.validation_fraction} of {X.shape[0]} samples: {error}. The "
+                "validation set is too small: increase validation_fraction or provide "
+                "more samples."
+            ) from error
         X_train, X_val, Y_train, _, _, y_val = split[:6]
         sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
         if X_val.shape[0] < 2:
