@@ -8,10 +8,10 @@ exactly as before.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from _state import assert_unchanged, snapshot
-from sklearn.exceptions import ConvergenceWarning
 
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
 
@@ -97,6 +97,10 @@ BAD_INPUTS = [
     ("float32-model-X-1e300-predict", "reg32", lambda m: m.predict(X * 1e300), ValueError, "X has values too large for float32"),
     ("float32-model-X-1e300-partial_fit", "reg32", lambda m: m.partial_fit(X * 1e300, y_reg), ValueError, "X has values too large for float32"),
     ("float32-model-y-1e300-partial_fit", "reg32", lambda m: m.partial_fit(X, y_reg * 1e300), ValueError, "y has values too large for float32"),
+    # fit resets n_features_in_ / feature_names_in_ before it fails: the transaction restores them
+    ("n_features_in_-reset-then-fail", "clf", lambda m: m.fit(X[:, :2], np.zeros(40)), ValueError, "only one class"),
+    ("feature_names_in_-reset-then-fail", "clf_df", lambda m: m.fit(X, np.zeros(40)), ValueError, "only one class"),
+    ("feature_names-predict", "clf_df", lambda m: m.predict(pd.DataFrame(X, columns=["c", "b", "a"])), ValueError, "feature names should match"),
     # hyperparameters that do not fit the data or the call
     ("early_stopping-partial_fit", "reg", lambda m: m.set_params(early_stopping=True).partial_fit(X, y_reg), ValueError, "partial_fit does not support early_stopping=True"),
     ("validation_fraction-too-small", "clf", lambda m: m.set_params(early_stopping=True, validation_fraction=0.01).fit(X, y_clf), ValueError, "validation set is too small.*validation_fraction"),
@@ -106,6 +110,11 @@ BAD_INPUTS = [
 
 
 def make(kind):
+    if kind == "clf_df":
+        model = SigmoidMLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
+        model = model.fit(pd.DataFrame(X, columns=["a", "b", "c"]), y_clf)
+        assert list(model.feature_names_in_) == ["a", "b", "c"]
+        return model
     return fitted32(kind) if kind == "reg32" else fitted(kind)
 
 
