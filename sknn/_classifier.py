@@ -60,6 +60,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     with mini-batches of 32, and the stopping rule ends training once the loss
     stops improving.
 
+    A fitted model saves with pickle, joblib or skops; with
+    ``skops.io.load`` the only type to trust is ``"sknn._classifier.SigmoidMLPClassifier"``
+    (see "Saving models" in the README). Loading a model saved by another
+    sknn version warns with :class:`sknn.InconsistentVersionWarning`.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
