@@ -218,3 +218,18 @@ def test_no_runtime_warnings_while_diverging():
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(ValueError, match="Training diverged"):
             regressor(learning_rate_init=1e4).fit(X, y_reg)
+
+
+@pytest.mark.parametrize("method", ["partial_fit", "fit-warm_start"])
+def test_training_never_writes_into_arrays_the_estimator_held(method):
+    """The transaction's premise: a call trains a copy, so the old arrays stay as they were."""
+    model = regressor(max_iter=3, warm_start=True).fit(X, y_reg)
+    held = model.coefs_ + model.intercepts_ + [model._velocity]
+    copies = [A.copy() for A in held]
+    if method == "partial_fit":
+        model.partial_fit(X, y_reg)
+    else:
+        model.fit(X, y_reg)
+    assert not np.array_equal(model.coefs_[0], copies[0])  # it did train
+    for A, A_copy in zip(held, copies):
+        np.testing.assert_array_equal(A, A_copy)
