@@ -194,7 +194,9 @@ def test_gradient_is_finite_for_saturated_units():
     X = np.array([[1.0], [-1.0]])
     Y = np.array([[0.0], [1.0]])
     coefs, intercepts = [np.array([[1e4]])], [np.zeros(1)]
-    C, dW, db = backprop(X, Y, coefs, intercepts, loss="log_loss", out_activation="logistic", alpha=0.0)
+    C, dW, db = backprop(
+        X, Y, coefs, intercepts, loss="log_loss", out_activation="logistic", alpha=0.0
+    )
     # Each sample is wrong by a logit of 10⁴: loss log(1 + e^10⁴) ≈ 10⁴ each.
     assert C == pytest.approx(1e4)
     # δ = ŷ − y = (1, −1), so ∂C/∂W = (1·1 + (−1)(−1)) / 2 = 1.

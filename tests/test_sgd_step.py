@@ -333,7 +333,8 @@ def test_initial_weights_equal_scikit_learns(task):
 @pytest.mark.parametrize(
     "task, schedule",
     [
-        ("binary", dict(learning_rate="constant", learning_rate_init=0.1, momentum=0.9, nesterovs_momentum=True, alpha=1e-3)),
+        ("binary", dict(learning_rate="constant", learning_rate_init=0.1, momentum=0.9,
+                        nesterovs_momentum=True, alpha=1e-3)),
         ("multiclass", dict(learning_rate="invscaling", learning_rate_init=0.5, power_t=0.3,
                             momentum=0.5, nesterovs_momentum=False, alpha=0.0)),
         ("regression", dict(learning_rate="constant", learning_rate_init=0.05, momentum=0.9,
