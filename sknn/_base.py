@@ -138,6 +138,14 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
         ``out_activation_``) when ``first_pass``; returns ``(Y, stratify)``.
         """
 
+    def _weight_samples(self, labels, sample_weight, *, dtype, incremental):
+        """The weights sᵢ training uses: ``sample_weight`` as given by default.
+
+        The classifier multiplies in its ``class_weight``; ``labels`` are the
+        1-D labels ``_validate_targets`` returned (None for multilabel).
+        """
+        return sample_weight
+
     @abstractmethod
     def _decode(self, Y_hat):
         """Turn output activations into predictions."""
@@ -233,6 +241,9 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
             X = X.astype(self.coefs_[0].dtype, copy=False)
         sample_weight = self._validate_sample_weight(sample_weight, X)
         Y, stratify = self._validate_targets(y, first_pass=first_pass, classes=classes)
+        sample_weight = self._weight_samples(
+            stratify, sample_weight, dtype=X.dtype, incremental=incremental
+        )
         if Y.dtype.kind == "f":
             Y = Y.astype(X.dtype, copy=False)
 
