@@ -25,6 +25,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._backprop import forward_pass
+from ._evaluate import epoch_cost
 from ._parameters import pack
 from ._sgd import adaptive_learning_rate, invscaling_learning_rate
 from ._train import Workspace, run_epoch
@@ -200,6 +201,7 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
         self._no_improvement_count = 0
         self.best_loss_ = np.inf
         self.validation_scores_ = self.best_validation_score_ = None
+        self.validation_loss_curve_ = None
 
     def _check_layers(self, layer_units):
         """Check that the current weights fit the data and hyperparameters."""
@@ -268,13 +270,14 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
         rng = np.random.default_rng([self._seed, self.t_])
         if sp.issparse(X):
             X = X.tocsr()  # row batches
-        X_val = y_val = sw_val = None
+        validation = None
         if self.early_stopping:
             # A fresh held-out set each call, so scores start afresh too.
-            X, X_val, Y, y_val, sample_weight, sw_val = self._split_validation(
+            X, Y, sample_weight, validation = self._split_validation(
                 X, Y, y, sample_weight, stratify, rng
             )
             self.validation_scores_ = []
+            self.validation_loss_curve_ = []
             self.best_validation_score_ = -np.inf
             self.best_loss_ = None
             self._no_improvement_count = 0
@@ -282,6 +285,7 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
         elif self.best_loss_ is None:  # the last fit used early stopping
             self.best_loss_ = np.inf
             self.validation_scores_ = self.best_validation_score_ = None
+            self.validation_loss_curve_ = None
 
         n_samples = X.shape[0]
         batch_size = min(self.batch_size, n_samples)
@@ -334,7 +338,7 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
                     print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}")
 
                 if self.early_stopping:
-                    if self._update_validation(X_val, y_val, sw_val):
+                    if self._update_validation(*validation, batch_size=batch_size):
                         best_theta[:] = theta
                 else:
                     self._update_training_loss(epoch_loss)
@@ -363,7 +367,11 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
         return self
 
     def _split_validation(self, X, Y, y, sample_weight, stratify, rng):
-        """Hold out ``validation_fraction`` of the rows (stratified by class)."""
+        """Hold out ``validation_fraction`` of the rows (stratified by class).
+
+        Returns the training part ``X, Y, sample_weight`` and the held-out
+        ``(X_val, Y_val, y_val, sw_val)``.
+        """
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
         split = train_test_split(
             *arrays,
@@ -371,21 +379,39 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
             stratify=stratify,
             random_state=int(rng.integers(np.iinfo(np.int32).max)),
         )
-        X_train, X_val, Y_train, _, _, y_val = split[:6]
+        X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
         sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
         if X_val.shape[0] < 2:
             raise ValueError(
                 f"The validation set is too small ({X_val.shape[0]} rows): increase "
                 "validation_fraction or provide more samples."
             )
-        return X_train, X_val, Y_train, y_val, sw_train, sw_val
+        return X_train, Y_train, sw_train, (X_val, Y_val, y_val, sw_val)
 
-    def _update_validation(self, X_val, y_val, sw_val):
-        """Record the validation score; True when it is the best so far."""
+    def _update_validation(self, X_val, Y_val, y_val, sw_val, *, batch_size):
+        """Record the validation score and loss; True when the score is the best so far."""
         score = self._score(X_val, y_val, sw_val)
         self.validation_scores_.append(score)
+        # The training cost on the held-out rows, averaged over mini-batches
+        # as loss_ is, so that the two curves are on one scale.
+        self.validation_loss_curve_.append(
+            epoch_cost(
+                X_val,
+                Y_val,
+                self.coefs_,
+                self.intercepts_,
+                batch_size=batch_size,
+                loss=self.loss,
+                out_activation=self.out_activation_,
+                alpha=self.alpha,
+                sample_weight=sw_val,
+            )
+        )
         if self.verbose:
-            print(f"Validation score: {score:f}")
+            print(
+                f"Validation score: {score:f}, validation loss = "
+                f"{self.validation_loss_curve_[-1]:.8f}"
+            )
         if score < self.best_validation_score_ + self.tol:
             self._no_improvement_count += 1
         else:

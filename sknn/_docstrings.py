@@ -88,6 +88,14 @@ SHARED = {
         Score on the held-out set after every epoch of the last ``fit``, with
         ``early_stopping``; None otherwise.
 
+    validation_loss_curve_ : list of float or None
+        The cost C on the held-out set after every epoch of the last ``fit``,
+        with ``early_stopping``; None otherwise. It is ``loss_`` computed on
+        the held-out rows with the weights at the end of the epoch (same cost,
+        penalty, sample and class weights, averaged over mini-batches of
+        ``batch_size`` rows), so it can be plotted beside ``loss_curve_``: the
+        gap between the two curves shows over-fitting.
+
     best_validation_score_ : float or None
         The best of ``validation_scores_``; None without ``early_stopping``.
 
