@@ -25,6 +25,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._backprop import forward_pass
+from ._callbacks import CallbackSupport, fit_task
 from ._evaluate import epoch_cost
 from ._parameters import pack
 from ._sgd import adaptive_learning_rate, invscaling_learning_rate
@@ -61,7 +62,7 @@ def _glorot_uniform(rng, fan_in, fan_out, dtype):
     return W, b
 
 
-class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
+class BaseSigmoidMLP(CallbackSupport, BaseEstimator, metaclass=ABCMeta):
     """Base class of the sigmoid MLPs; use the classifier or the regressor."""
 
     _parameter_constraints: dict = {
@@ -218,10 +219,14 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
     # ---------------------------------------------------------------- training
 
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        # Callbacks (scikit-learn >= 1.9): a fit task with one sub-task per epoch;
+        # partial_fit is a fit task of one epoch. Set up outside the transaction,
+        # so that a failed call still tears the callbacks down.
+        task = fit_task(self, n_epochs=1 if incremental else self.max_iter)
         with _transaction(self):
-            return self._fit_transaction(X, y, sample_weight, incremental, classes)
+            return self._fit_transaction(X, y, sample_weight, incremental, classes, task)
 
-    def _fit_transaction(self, X, y, sample_weight, incremental, classes):
+    def _fit_transaction(self, X, y, sample_weight, incremental, classes, task):
         if incremental and self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: there is no "
@@ -242,6 +247,9 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
         if not first_pass:
             X = X.astype(self.coefs_[0].dtype, copy=False)
         sample_weight = self._validate_sample_weight(sample_weight, X)
+        # Callbacks see the data of the call, and score with the caller's weights.
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        seen = dict(X=X, y=y, metadata=metadata)
         Y, stratify = self._validate_targets(y, first_pass=first_pass, classes=classes)
         sample_weight = self._weight_samples(
             stratify, sample_weight, dtype=X.dtype, incremental=incremental
@@ -258,6 +266,7 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
         # The transaction: train a private copy of θ; the estimator's old
         # arrays stay untouched until the call succeeds.
         theta, self.coefs_, self.intercepts_ = pack(self.coefs_, self.intercepts_, X.dtype)
+        task.call_on_fit_task_begin(estimator=self, **seen)
         if incremental and getattr(self, "_velocity", None) is not None and (
             self._velocity.shape == theta.shape
         ):
@@ -296,6 +305,8 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
 
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(n_epochs):
+                epoch_task = task.subcontext(task_name="epoch")
+                epoch_task.call_on_fit_task_begin(estimator=self, **seen)
                 snapshot = theta.copy(), velocity.copy()
                 try:
                     weighted_cost, total_weight = run_epoch(
@@ -318,6 +329,7 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
                     )
                 except KeyboardInterrupt:
                     theta[:], velocity[:] = snapshot
+                    epoch_task.call_on_fit_task_end(estimator=self)  # an empty task
                     warnings.warn(
                         "Training interrupted by user; the model keeps the weights of "
                         "the last complete epoch."
@@ -342,6 +354,9 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
                         best_theta[:] = theta
                 else:
                     self._update_training_loss(epoch_loss)
+                stop_requested = epoch_task.call_on_fit_task_end(
+                    estimator=self, reconstruction_attributes=self._epoch_state, **seen
+                )
                 if self.learning_rate == "invscaling":
                     learning_rate = invscaling_learning_rate(
                         self.learning_rate_init, self.t_, self.power_t
@@ -351,7 +366,7 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
                     if next_rate is None:
                         break
                     learning_rate = next_rate
-                if incremental:
+                if incremental or stop_requested:
                     break
                 if self.n_iter_ == self.max_iter:
                     warnings.warn(
@@ -364,7 +379,26 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
             theta[:] = best_theta
         self._velocity = velocity
         self._learning_rate = learning_rate
+        task.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **seen)
         return self
+
+    def _epoch_state(self):
+        """Copies of what changes from epoch to epoch, for a callback's ``fitted_estimator``.
+
+        Called lazily, only when a callback asks for the fitted estimator.
+        """
+        state = {
+            "coefs_": [W.copy() for W in self.coefs_],
+            "intercepts_": [b.copy() for b in self.intercepts_],
+            "n_iter_": self.n_iter_,
+            "t_": self.t_,
+            "loss_": self.loss_,
+            "loss_curve_": list(self.loss_curve_),
+        }
+        if self.early_stopping:
+            state["validation_scores_"] = list(self.validation_scores_)
+            state["validation_loss_curve_"] = list(self.validation_loss_curve_)
+        return state
 
     def _split_validation(self, X, Y, y, sample_weight, stratify, rng):
         """Hold out ``validation_fraction`` of the rows (stratified by class).
