@@ -78,6 +78,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     with mini-batches of 32, and the stopping rule ends training once the loss
     stops improving.
 
+    {callbacks}
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris

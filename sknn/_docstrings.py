@@ -125,6 +125,19 @@ SHARED = {
 
     n_outputs_ : int
         Number of output units.""",
+    "callbacks": """With scikit-learn >= 1.9, :meth:`set_callbacks` attaches callbacks from
+    :mod:`sklearn.callback`, such as ``ProgressBar()`` (needs rich: install the
+    ``progress`` extra) or ``ScoringMonitor(scoring=...)``. In a ``Pipeline``
+    or ``GridSearchCV``, a ``ProgressBar`` set on the outer estimator reaches
+    the network; a ``ScoringMonitor`` is set on the network itself and scores
+    every fit the search makes. Every ``fit`` is a
+    fit task with one sub-task per epoch (at most ``max_iter``), every
+    ``partial_fit`` a fit task with exactly one epoch. At the end of each epoch
+    a callback receives the data of the call, the caller's ``sample_weight``
+    (without class weights) and an estimator that predicts with the weights of
+    that epoch; returning True stops training after the epoch, without a
+    ``ConvergenceWarning``. With an older scikit-learn, ``set_callbacks``
+    raises an ``ImportError`` and training is unchanged.""",
 }
 
 

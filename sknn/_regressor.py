@@ -58,6 +58,8 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     ``'adaptive'`` schedule, which divides η by 5 whenever the loss stalls so
     that training settles instead of rattling around the minimum.
 
+    {callbacks}
+
     Examples
     --------
     >>> import numpy as np
