@@ -46,7 +46,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         ``sample_weight``, if given). ``'balanced'`` uses
         n_samples / (n_classes × count of the class), counted with the sample
         weights, so that every class carries the same total weight. None gives
-        every class weight 1. Not available for multilabel targets; for
+        every class weight 1. With ``early_stopping``, the held-out score and
+        loss are weighted the same way (so ``'balanced'`` stops on balanced
+        accuracy). Not available for multilabel targets; for
         ``partial_fit``, compute balanced weights once with
         :func:`~sklearn.utils.class_weight.compute_class_weight` and pass them
         as a dict.

@@ -71,6 +71,10 @@ def _cost_settings(estimator):
 def activations(estimator, X):
     """The activations A⁽ˡ⁾ of every layer for the samples X.
 
+    The forward pass prediction runs, Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾ and
+    A⁽ˡ⁾ = σ(Z⁽ˡ⁾), keeping every layer: the hidden representations the
+    network learned, and how far into the flat tails of σ its units sit.
+
     Parameters
     ----------
     estimator : SigmoidMLPClassifier or SigmoidMLPRegressor
@@ -80,7 +84,7 @@ def activations(estimator, X):
 
     Returns
     -------
-    A : list of ndarray
+    list of ndarray
         ``A[l]`` is A⁽ˡ⁾, of shape (n_samples, units of layer l), for
         l = 0..L: ``A[0]`` is X itself (as checked), ``A[1:-1]`` the sigmoid
         activations of the hidden layers, ``A[-1]`` the output ŷ.
