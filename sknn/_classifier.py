@@ -184,10 +184,20 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
                 "them as a dict: class_weight=dict(zip(classes, weights))."
             )
         extra = {"sample_weight": sample_weight} if _BALANCED_TAKES_WEIGHTS else {}
-        weights = compute_class_weight(self.class_weight, classes=self.classes_, y=labels, **extra)
-        if not np.all(np.isfinite(weights) & (weights >= 0)):
+        with np.errstate(divide="ignore"):  # 'balanced', a class of zero total weight
+            weights = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=labels, **extra
+            )
+        bad = ~(np.isfinite(weights) & (weights >= 0))
+        if np.any(bad):
+            reason = (
+                ": their samples have zero total sample_weight"
+                if self.class_weight == "balanced"
+                else ""
+            )
             raise ValueError(
-                f"class_weight must give every class a finite weight >= 0, got {self.class_weight!r}."
+                f"class_weight={self.class_weight!r} gives the classes "
+                f"{self.classes_[bad].tolist()} no finite weight >= 0{reason}."
             )
         per_sample = weights[self._encode(labels)].astype(dtype)
         if sample_weight is not None:

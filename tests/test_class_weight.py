@@ -8,6 +8,7 @@ from sklearn.metrics import balanced_accuracy_score, recall_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sknn import SigmoidMLPClassifier
 
@@ -86,6 +87,12 @@ def test_partial_fit_with_a_dict():
     _weights_equal(by_class, by_sample)
 
 
+def test_balanced_with_a_class_of_zero_weight():
+    X, y = make_classification(30, n_features=4, random_state=8)
+    with pytest.raises(ValueError, match="zero total sample_weight"):
+        _small(class_weight="balanced").fit(X, y, sample_weight=(y == 0).astype(float))
+
+
 def test_partial_fit_refuses_balanced():
     X, y = make_classification(40, n_features=4, random_state=6)
     with pytest.raises(ValueError, match="class_weight='balanced' is not supported for partial_fit"):
@@ -104,8 +111,8 @@ def test_multilabel_refuses_class_weight():
     [
         ("auto", "The 'class_weight' parameter"),
         ([1.0, 2.0], "The 'class_weight' parameter"),
-        ({0: -1.0, 1: 1.0}, "class_weight must give every class a finite weight >= 0"),
-        ({0: np.nan, 1: 1.0}, "class_weight must give every class a finite weight >= 0"),
+        ({0: -1.0, 1: 1.0}, r"gives the classes \[0\] no finite weight >= 0"),
+        ({0: np.nan, 1: 1.0}, r"gives the classes \[0\] no finite weight >= 0"),
         ({0: 0.0, 1: 0.0}, "every sample zero weight"),
         ({0: 1.0, 7: 1.0}, "not in class_weight"),
     ],
@@ -118,3 +125,34 @@ def test_bad_class_weight_raises_and_leaves_the_model(class_weight, message):
         model.set_params(class_weight=class_weight, warm_start=True).fit(X, y)
     for W_before, W_after in zip(before, model.coefs_):
         assert_allclose(W_after, W_before)
+
+
+_BALANCED_REFUSED = {
+    **{
+        check: "partial_fit refuses class_weight='balanced', as SGDClassifier does"
+        for check in [
+            "check_fit_score_takes_y",
+            "check_n_features_in_after_fitting",
+            "check_estimators_partial_fit_n_features",
+        ]
+    },
+    **{
+        check: "class_weight is refused for multilabel targets"
+        for check in [
+            "check_classifiers_multilabel_representation_invariance",
+            "check_classifiers_multilabel_output_format_predict",
+            "check_classifiers_multilabel_output_format_predict_proba",
+            "check_classifiers_multilabel_output_format_decision_function",
+        ]
+    },
+}
+
+
+@parametrize_with_checks(
+    [SigmoidMLPClassifier(class_weight="balanced")],
+    expected_failed_checks=lambda estimator: _BALANCED_REFUSED,
+)
+def test_sklearn_compatible_with_balanced_class_weight(estimator, check):
+    # Among others, check_sample_weight_equivalence: 'balanced' counts the
+    # classes by sample weight, so a weight of 2 still equals a repeated row.
+    check(estimator)
