@@ -44,8 +44,10 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Weights of the classes, ``{{label: weight}}``: every sample's weight sᵢ
         in the cost is multiplied by the weight of its class (and by its
         ``sample_weight``, if given). ``'balanced'`` uses
-        n_samples / (n_classes × count of the class), counted with the sample
-        weights, so that every class carries the same total weight. None gives
+        n_samples / (n_classes × count of the class), so that every class
+        carries the same total weight; the counts are sums of sample weights
+        where scikit-learn's ``compute_class_weight`` takes ``sample_weight``
+        (recent versions), numbers of rows on older ones. None gives
         every class weight 1. With ``early_stopping``, the held-out score and
         loss are weighted the same way (so ``'balanced'`` stops on balanced
         accuracy). Not available for multilabel targets; for
