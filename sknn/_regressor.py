@@ -63,6 +63,8 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     (see "Saving models" in the README). Loading a model saved by another
     sknn version warns with :class:`sknn.InconsistentVersionWarning`.
 
+    {callbacks}
+
     Examples
     --------
     >>> import numpy as np
