@@ -89,6 +89,9 @@ sphinx_gallery_conf = {
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,
     "show_memory": False,
+    # The timing table pages load DataTables from a CDN: not offline. Each
+    # example's page still states its own running time.
+    "write_computation_times": False,
     "plot_gallery": "True",
 }
 
@@ -115,7 +118,37 @@ html_sidebars = {"changelog": [], "benchmarks": []}
 html_show_sourcelink = False
 
 
+# The methods inherited from scikit-learn (score, get_metadata_routing,
+# set_*_request) cite labels and glossary terms of scikit-learn's own docs.
+# Intersphinx would fetch scikit-learn's inventory over the network, so the
+# few targets they use are resolved here to plain links (nothing is fetched).
+SKLEARN_DOCS = "https://scikit-learn.org/stable/"
+SKLEARN_TARGETS = {
+    ("ref", "accuracy_score"): "modules/model_evaluation.html#accuracy-score",
+    ("ref", "r2_score"): "modules/model_evaluation.html#r2-score",
+    ("ref", "metadata_routing"): "metadata_routing.html",
+    ("term", "meta-estimator"): "glossary.html#term-meta-estimator",
+}
+
+
+def _link_sklearn_targets(app, env, node, contnode):
+    """Resolve scikit-learn's labels and terms to links into its documentation."""
+    if node.get("refdomain") != "std":
+        return None
+    page = SKLEARN_TARGETS.get((node.get("reftype"), node.get("reftarget", "").lower()))
+    if page is None:
+        return None
+    from docutils import nodes
+
+    reference = nodes.reference(
+        "", "", internal=False, refuri=SKLEARN_DOCS + page, reftitle="scikit-learn documentation"
+    )
+    reference += contnode
+    return reference
+
+
 def setup(app):
+    app.connect("missing-reference", _link_sklearn_targets)
     if globals().get("_MATH_FALLBACK"):
         from sphinx.util import logging
 

@@ -1,7 +1,7 @@
 """
-=====================================
+=======================================
 Learning from a stream with partial_fit
-=====================================
+=======================================
 
 ``partial_fit`` runs one epoch of mini-batch SGD on the chunk it is given and
 keeps the weights, the momentum and the learning rate for the next call, so
