@@ -102,7 +102,8 @@ warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is c
 # ---------------------------------------------------------------- HTML
 html_theme = "pydata_sphinx_theme"
 html_title = f"sknn {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["sknn.css"]
 html_theme_options = {
     # Nothing in the pages may come from the network: no icon links (their
     # logos are bundled, but they point away), no version switcher JSON, no
@@ -114,7 +115,10 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
-html_sidebars = {"changelog": [], "benchmarks": []}
+# No left sidebar on single pages (it would be an empty "Section Navigation").
+html_sidebars = {
+    page: [] for page in ["index", "getting_started", "user_guide", "changelog", "benchmarks"]
+}
 html_show_sourcelink = False
 
 
