@@ -120,6 +120,8 @@ html_sidebars = {
     page: [] for page in ["index", "getting_started", "user_guide", "changelog", "benchmarks"]
 }
 html_show_sourcelink = False
+# "fit()" rather than "SigmoidMLPClassifier.fit()" in the page contents.
+toc_object_entries_show_parents = "hide"
 
 
 # The methods inherited from scikit-learn (score, get_metadata_routing,

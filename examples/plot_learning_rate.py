@@ -36,12 +36,12 @@ def cost(w, b):
     return np.mean(np.logaddexp(0, z) - y * z, axis=-1)
 
 
-W, B = np.meshgrid(np.linspace(-2, 16, 150), np.linspace(-9, 3, 150))
+W, B = np.meshgrid(np.linspace(-1, 20, 150), np.linspace(-13, 2, 150))
 fig, ax = plt.subplots(figsize=(7.5, 5))
-contours = ax.contour(W, B, cost(W, B), levels=np.geomspace(0.15, 3, 15), cmap="viridis")
+contours = ax.contour(W, B, cost(W, B), levels=np.geomspace(0.3, 3, 12), cmap="viridis")
 ax.clabel(contours, fontsize=7, fmt="%.2f")
 
-for eta, color in [(1.0, "C0"), (5.0, "C1"), (20.0, "C3")]:
+for eta, color in [(2.0, "C0"), (8.0, "C1"), (25.0, "C3")]:
     model = SigmoidMLPClassifier(
         hidden_layer_sizes=(), batch_size=len(x), learning_rate_init=eta,
         momentum=0.0, alpha=0.0, shuffle=False, random_state=0,
@@ -50,19 +50,21 @@ for eta, color in [(1.0, "C0"), (5.0, "C1"), (20.0, "C3")]:
     model.coefs_ = [np.array([[0.0]])]  # start every run from (w, b) = (0, 0)
     model.intercepts_ = [np.array([0.0])]
     path = [(0.0, 0.0)]
-    for _ in range(30):
+    for _ in range(50):
         model.partial_fit(x, y)
         path.append((model.coefs_[0][0, 0], model.intercepts_[0][0]))
     path = np.array(path)
     ax.plot(path[:, 0], path[:, 1], "o-", ms=3, color=color, label=f"η = {eta:g}")
-ax.set(xlabel="weight w", ylabel="bias b", title="30 gradient steps from (0, 0)")
+i, j = np.unravel_index(np.argmin(cost(W, B)), W.shape)
+ax.plot(W[i, j], B[i, j], "k*", ms=12, label="minimum of C")
+ax.set(xlabel="weight w", ylabel="bias b", title="50 gradient steps from (0, 0)")
 ax.legend()
 plt.show()
 
 # %%
-# A small η creeps down the slope; a larger one gets much further in the
-# same number of steps; a very large one overshoots the valley floor and
-# zig-zags across it. (The first ``partial_fit`` call only sets up the model;
+# The valley is long and narrow. A small η creeps down its slope; a larger
+# one gets much further in the same number of steps; a too large one
+# overshoots the valley floor at every step and zig-zags across it. (The first ``partial_fit`` call only sets up the model;
 # assigning ``coefs_`` and ``intercepts_`` then puts it at the start.)
 #
 # Loss curves of a real network

@@ -23,8 +23,9 @@ SHARED = {
         Learning-rate schedule:
 
         - ``'constant'``: η = ``learning_rate_init`` throughout.
-        - ``'invscaling'``: η = ``learning_rate_init`` / (t + 1)^``power_t``
-          after each epoch, with t the number of samples seen.
+        - ``'invscaling'``: η = η₀ / (t + 1)^p after each epoch, with
+          η₀ = ``learning_rate_init``, p = ``power_t`` and t the number of
+          samples seen.
         - ``'adaptive'``: η stays constant while the training loss (or the
           validation score, with ``early_stopping``) keeps improving; after
           ``n_iter_no_change`` epochs without improvement by ``tol`` it is
