@@ -47,7 +47,7 @@ print(f"150 epochs:     test accuracy {full.score(X_test, y_test):.3f}")
 # The curves
 # ----------
 epochs = np.arange(1, early.n_iter_ + 1)
-fig, ax_val = plt.subplots(figsize=(8, 4.5))
+fig, ax_val = plt.subplots(figsize=(8, 5.2), layout="constrained")
 ax_val.plot(epochs, early.validation_scores_, "o-", ms=3, color="C0",
             label="validation accuracy (validation_scores_)")
 ax_val.axvline(best + 1, color="C0", ls=":", label=f"best epoch ({best + 1}): weights kept")
@@ -58,9 +58,8 @@ ax_loss.plot(epochs, early.loss_curve_, color="C1", label="training cost (loss_c
 ax_loss.set(ylabel="training cost C", yscale="log")
 lines = ax_val.get_legend_handles_labels()
 more = ax_loss.get_legend_handles_labels()
-ax_val.legend(lines[0] + more[0], lines[1] + more[1], loc="center right")
+fig.legend(lines[0] + more[0], lines[1] + more[1], loc="outside lower center", ncols=2)
 ax_val.set_title("early stopping on 400 digits")
-fig.tight_layout()
 plt.show()
 
 # %%
