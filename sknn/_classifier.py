@@ -70,7 +70,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     See Also
     --------
     SigmoidMLPRegressor : The same network for regression.
-    sklearn.neural_network.MLPClassifier : scikit-learn's MLP, which this one
+    sklearn.neural_network.MLPClassifier : The MLP of scikit-learn, which this one
         matches with ``activation='logistic', solver='sgd'``.
 
     Notes

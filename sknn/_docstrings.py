@@ -23,8 +23,9 @@ SHARED = {
         Learning-rate schedule:
 
         - ``'constant'``: η = ``learning_rate_init`` throughout.
-        - ``'invscaling'``: η = ``learning_rate_init`` / (t + 1)^``power_t``
-          after each epoch, with t the number of samples seen.
+        - ``'invscaling'``: η = η₀ / (t + 1)^p after each epoch, with
+          η₀ = ``learning_rate_init``, p = ``power_t`` and t the number of
+          samples seen.
         - ``'adaptive'``: η stays constant while the training loss (or the
           validation score, with ``early_stopping``) keeps improving; after
           ``n_iter_no_change`` epochs without improvement by ``tol`` it is
@@ -113,7 +114,7 @@ SHARED = {
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit; only defined when X has feature
         names that are all strings.
 
