@@ -11,6 +11,10 @@ backwards from the output error δ⁽ᴸ⁾:
     δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾)
     ∂C/∂W⁽ˡ⁾ = (A⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ + α W⁽ˡ⁾) / m,    ∂C/∂b⁽ˡ⁾ = Σ rows of δ⁽ˡ⁾ / m
 
+The δ⁽ˡ⁾ are linear in δ⁽ᴸ⁾, so :func:`backprop` divides δ⁽ᴸ⁾ by m once and
+every δ⁽ˡ⁾ it derives is already divided by m: the gradient functions below
+take these *mean* errors δ⁽ˡ⁾ / m, and no layer divides by m again.
+
 Python lists count from 0 where the math counts layers from 1: ``coefs[l]``
 is W⁽ˡ⁺¹⁾, it maps ``A[l]`` to ``A[l + 1]``, and ``deltas[l]`` is δ⁽ˡ⁺¹⁾.
 Every function can write into preallocated arrays (``out=``, ``buffers=``) so
@@ -22,21 +26,20 @@ safe to run from several threads on one model.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative
 from ._losses import batch_loss, cost, output_error
 
 
 def _matmul(A, B, out=None):
-    """A @ B for dense or sparse A, into ``out`` when A is dense."""
-    if sp.issparse(A):
-        product = A @ B
-        if out is None:
-            return np.asarray(product)
-        out[...] = product
-        return out
-    return np.matmul(A, B, out=out)
+    """A @ B for dense or sparse A, into ``out`` when given."""
+    if isinstance(A, np.ndarray):  # the common case first: one cheap check per product
+        return np.matmul(A, B, out=out)
+    product = A @ B
+    if out is None:
+        return np.asarray(product)
+    out[...] = product
+    return out
 
 
 def weighted_input(A_prev, W, b, out=None):
@@ -151,23 +154,24 @@ def hidden_error(delta_next, W_next, A, out=None, scratch=None):
     return delta
 
 
-def weight_gradient(A_prev, delta, W, alpha, m, out=None):
-    """∂C/∂W⁽ˡ⁾ = (A⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ + α W⁽ˡ⁾) / m.
+def weight_gradient(A_prev, delta, W, alpha, m, out=None, scratch=None):
+    """∂C/∂W⁽ˡ⁾ = A⁽ˡ⁻¹⁾ᵀ (δ⁽ˡ⁾ / m) + (α / m) W⁽ˡ⁾, from the mean error δ⁽ˡ⁾ / m.
 
     Parameters
     ----------
     A_prev : ndarray or sparse matrix of shape (n_samples, fan_in)
         A⁽ˡ⁻¹⁾.
     delta : ndarray of shape (n_samples, fan_out)
-        δ⁽ˡ⁾ (rows already multiplied by the sample weights, if any).
+        δ⁽ˡ⁾ / m, the error already divided by m (and its rows multiplied by
+        the sample weights, if any).
     W : ndarray of shape (fan_in, fan_out)
         W⁽ˡ⁾, for the L2 penalty's term.
     alpha : float
         L2 regularisation strength α.
     m : float
         Σᵢ sᵢ over the batch.
-    out : ndarray of shape (fan_in, fan_out), optional
-        Where to write the gradient.
+    out, scratch : ndarray of shape (fan_in, fan_out), optional
+        Where to write the gradient, and room for (α / m) W⁽ˡ⁾.
 
     Returns
     -------
@@ -175,28 +179,27 @@ def weight_gradient(A_prev, delta, W, alpha, m, out=None):
 
     Examples
     --------
+    Two samples, so δ / m = [[1], [1]] / 2:
+
     >>> import numpy as np
     >>> from sknn._backprop import weight_gradient
-    >>> A_prev, delta = np.array([[1.0], [3.0]]), np.array([[1.0], [1.0]])
-    >>> weight_gradient(A_prev, delta, np.array([[2.0]]), alpha=1.0, m=2.0)
+    >>> A_prev, delta_over_m = np.array([[1.0], [3.0]]), np.array([[0.5], [0.5]])
+    >>> weight_gradient(A_prev, delta_over_m, np.array([[2.0]]), alpha=1.0, m=2.0)
     array([[3.]])
     """
     grad = _matmul(A_prev.T, delta, out=out)
     if alpha:
-        grad += alpha * W
-    grad /= m
+        grad += np.multiply(W, alpha / m, out=scratch)
     return grad
 
 
-def bias_gradient(delta, m, out=None):
-    """∂C/∂b⁽ˡ⁾ = (Σ rows of δ⁽ˡ⁾) / m.
+def bias_gradient(delta, out=None):
+    """∂C/∂b⁽ˡ⁾ = Σ rows of (δ⁽ˡ⁾ / m), from the mean error δ⁽ˡ⁾ / m.
 
     Parameters
     ----------
     delta : ndarray of shape (n_samples, fan_out)
-        δ⁽ˡ⁾.
-    m : float
-        Σᵢ sᵢ over the batch.
+        δ⁽ˡ⁾ / m, the error already divided by m.
     out : ndarray of shape (fan_out,), optional
         Where to write the gradient.
 
@@ -208,19 +211,18 @@ def bias_gradient(delta, m, out=None):
     --------
     >>> import numpy as np
     >>> from sknn._backprop import bias_gradient
-    >>> bias_gradient(np.array([[1.0, 2.0], [3.0, 4.0]]), m=2.0)
+    >>> bias_gradient(np.array([[1.0, 2.0], [3.0, 4.0]]) / 2)  # m = 2
     array([2., 3.])
     """
-    grad = np.sum(delta, axis=0, out=out)
-    grad /= m
-    return grad
+    return np.add.reduce(delta, axis=0, out=out)
 
 
 class Buffers:
     """Preallocated work arrays of backprop for batches of ``n_rows`` rows.
 
     ``A[0]`` is left for the input batch; ``A[l]``, ``deltas[l - 1]`` and
-    ``scratch[l - 1]`` hold A⁽ˡ⁾, δ⁽ˡ⁾ and σ′ of layer l; ``Z_out`` holds Z⁽ᴸ⁾.
+    ``scratch[l - 1]`` hold A⁽ˡ⁾, δ⁽ˡ⁾ and σ′ of layer l; ``Z_out`` holds Z⁽ᴸ⁾,
+    ``out_scratch`` the log-loss's work and ``coef_scratch[l - 1]`` (α / m) W⁽ˡ⁾.
 
     Parameters
     ----------
@@ -248,6 +250,11 @@ class Buffers:
         if backward:
             self.deltas = [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
             self.scratch = [np.empty((n_rows, n), dtype) for n in layer_units[1:-1]]
+            self.out_scratch = np.empty((n_rows, layer_units[-1]), dtype)
+            self.coef_scratch = [
+                np.empty((fan_in, fan_out), dtype)
+                for fan_in, fan_out in zip(layer_units, layer_units[1:])
+            ]
 
 
 def backprop(
@@ -316,19 +323,28 @@ def backprop(
         layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
         buffers = Buffers(layer_units, X.shape[0], coefs[0].dtype)
     A, Z_out = forward_pass(X, coefs, intercepts, out_activation, buffers=buffers)
-    C = cost(
-        batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight), coefs, alpha, m
+    loss_sum = batch_loss(
+        loss, out_activation, A[-1], Z_out, Y, sample_weight, scratch=buffers.out_scratch
     )
+    C = cost(loss_sum, coefs, alpha, m)
 
+    # δ⁽ᴸ⁾ / m: every δ⁽ˡ⁾ below is linear in δ⁽ᴸ⁾, so dividing by m here, once
+    # on the smallest array, spares a division of every gradient. Sample
+    # weights scale the rows in the same multiplication.
     deltas = buffers.deltas
     output_error(loss, out_activation, A[-1], Y, out=deltas[-1])
-    if sample_weight is not None:
-        deltas[-1] *= sample_weight[:, np.newaxis]
+    if sample_weight is None:
+        deltas[-1] *= 1.0 / m
+    else:
+        deltas[-1] *= (sample_weight / m)[:, np.newaxis]
 
     # From the output layer back to the first: δ⁽ˡ⁾ needs δ⁽ˡ⁺¹⁾ and W⁽ˡ⁺¹⁾.
     for l in range(n_layers - 1, -1, -1):
-        weight_gradient(A[l], deltas[l], coefs[l], alpha, m, out=coef_grads[l])
-        bias_gradient(deltas[l], m, out=intercept_grads[l])
+        weight_gradient(
+            A[l], deltas[l], coefs[l], alpha, m,
+            out=coef_grads[l], scratch=buffers.coef_scratch[l],
+        )
+        bias_gradient(deltas[l], out=intercept_grads[l])
         if l > 0:
             hidden_error(
                 deltas[l], coefs[l], A[l], out=deltas[l - 1], scratch=buffers.scratch[l - 1]

@@ -9,7 +9,6 @@ epochs, the schedule and the stopping rules.
 import math
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._backprop import Buffers, backprop
 from ._parameters import unpack
@@ -42,6 +41,7 @@ class Workspace:
             sum(a * b + b for a, b in zip(layer_units, layer_units[1:])), dtype
         )
         self.coef_grads, self.intercept_grads = unpack(self.grad, layer_units)
+        self.step = np.empty_like(self.grad)  # room for η g in the SGD step
         sizes = {sl.stop - sl.start for sl in minibatch_slices(n_samples, batch_size)}
         self.buffers = {n: Buffers(layer_units, n, dtype) for n in sizes}
         self.X = {n: np.empty((n, layer_units[0]), dtype) for n in sizes}
@@ -50,11 +50,13 @@ class Workspace:
 
 
 def _rows(M, index, out):
-    """Rows ``index`` of M: a view for a slice, else gathered into ``out``."""
-    if isinstance(index, slice):
-        return M[index]
-    if sp.issparse(M):
-        return M[index]
+    """Rows ``index`` of M: a view for a slice, else gathered into ``out``.
+
+    A shuffled batch of a dense array is copied into the reused ``out``
+    (``np.take`` with ``out=``), so drawing a batch allocates nothing.
+    """
+    if isinstance(index, slice) or not isinstance(M, np.ndarray):
+        return M[index]  # a view, or a sparse matrix's row selection
     return np.take(M, index, axis=0, out=out)
 
 
@@ -132,5 +134,8 @@ def run_epoch(
             return math.nan, total_weight
         weighted_cost += m * C
         total_weight += m
-        momentum_step(theta, velocity, workspace.grad, learning_rate, momentum, nesterov)
+        momentum_step(
+            theta, velocity, workspace.grad, learning_rate, momentum, nesterov,
+            scratch=workspace.step,
+        )
     return weighted_cost, total_weight
