@@ -26,6 +26,7 @@ safe to run from several threads on one model.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative
 from ._losses import batch_loss, cost, output_error
@@ -119,6 +120,60 @@ def forward_pass(X, coefs, intercepts, out_activation, buffers=None):
     Z_out = weighted_input(A[-2], coefs[-1], intercepts[-1], out=buffers.Z_out)
     OUTPUT_ACTIVATIONS[out_activation](Z_out, out=A[-1])
     return A, Z_out
+
+
+def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
+    """ŷ = A⁽ᴸ⁾ for every row of X, fed forward a chunk of rows at a time.
+
+    The rows are independent, so chunks give the same ŷ as one pass; but a
+    chunk's work arrays stay small enough to remain in the CPU cache while
+    σ and the softmax pass over them several times, instead of streaming
+    every layer's activations for all of X through memory. The chunk's
+    arrays are allocated by this call and shared with no other, so several
+    threads may predict with one model at once.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Input rows.
+    coefs, intercepts : list of ndarray
+        W⁽ˡ⁾ and b⁽ˡ⁾ for l = 1..L.
+    out_activation : {'identity', 'logistic', 'softmax'}
+        Output activation.
+    chunk_rows : int, optional
+        Rows per chunk; by default about 256k activations of the widest layer.
+
+    Returns
+    -------
+    Y_hat : ndarray of shape (n_samples, n_outputs)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import predict_output
+    >>> coefs, intercepts = [np.ones((2, 1))], [np.zeros(1)]
+    >>> predict_output(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), coefs, intercepts,
+    ...                "identity", chunk_rows=2)
+    array([[ 3.],
+           [ 7.],
+           [11.]])
+    """
+    layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
+    n_samples, dtype = X.shape[0], coefs[0].dtype
+    if chunk_rows is None:
+        chunk_rows = max(64, (1 << 18) // max(layer_units[1:]))
+    if sp.issparse(X):
+        X = X.tocsr()  # cheap row slices
+    Y_hat = np.empty((n_samples, layer_units[-1]), dtype)
+    buffers = None
+    for start in range(0, n_samples, chunk_rows):
+        rows = slice(start, min(start + chunk_rows, n_samples))
+        n_rows = rows.stop - rows.start
+        if buffers is None or buffers.A[1].shape[0] != n_rows:
+            buffers = Buffers(layer_units, n_rows, dtype, backward=False)
+        A, _ = forward_pass(X[rows], coefs, intercepts, out_activation, buffers=buffers)
+        Y_hat[rows] = A[-1]
+    return Y_hat
 
 
 def hidden_error(delta_next, W_next, A, out=None, scratch=None):
