@@ -24,7 +24,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._backprop import forward_pass
+from ._backprop import predict_output
 from ._parameters import pack
 from ._sgd import adaptive_learning_rate, invscaling_learning_rate
 from ._train import Workspace, run_epoch
@@ -418,8 +418,7 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
                 self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
             )
         X = X.astype(self.coefs_[0].dtype, copy=False)
-        A, _ = forward_pass(X, self.coefs_, self.intercepts_, self.out_activation_)
-        return A[-1]
+        return predict_output(X, self.coefs_, self.intercepts_, self.out_activation_)
 
     def _predict(self, X, check_input=True):
         return self._decode(self._forward(X, check_input=check_input))
