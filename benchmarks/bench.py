@@ -8,8 +8,9 @@ Run from the repository root (it imports the ``sknn`` of this tree):
     python benchmarks/bench.py --write-docs    # also write docs/benchmarks.rst
 
 Every timing is a ratio measured in one process, sknn and scikit-learn
-alternating, median over repeats: the machine is shared and noisy, and a ratio
-taken this way cancels most of the noise that absolute times carry. Both
+alternating, median over repeats, in CPU time with BLAS on one thread: the
+machine is shared and noisy, and a ratio taken this way cancels most of the
+noise that absolute times carry. Both
 estimators get identical hyperparameters (architecture, batch size, learning
 rate, momentum, alpha, shuffle) and run the same number of epochs (tol=0, a
 large n_iter_no_change). The "GEMM floor" is the time of only the matrix
@@ -129,7 +130,7 @@ def gemm_floor_epoch(X, layer_units, batch_size):
         arr[...] = 0.01
     matmul = np.matmul
     L = len(Ws)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for s in starts:
         A[0] = X[s:s + batch_size]
         for l in range(L):
@@ -138,7 +139,7 @@ def gemm_floor_epoch(X, layer_units, batch_size):
             matmul(A[l].T, D[l], out=dWs[l])
             if l > 0:
                 matmul(D[l], Ws[l].T, out=D[l - 1])
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     return elapsed * n / (len(starts) * batch_size)
 
 
@@ -146,9 +147,16 @@ def gemm_floor_epoch(X, layer_units, batch_size):
 
 
 def timed(fn):
-    t0 = time.perf_counter()
+    """CPU seconds of ``fn()`` (and its result).
+
+    Process CPU time, not wall time: on a shared machine a wall clock also
+    counts the time slices other programs took, which no ratio cancels. With
+    BLAS on one thread (the default ``--blas-threads 1``) CPU time is the work
+    done; with threaded BLAS it adds up the work of all threads.
+    """
+    t0 = time.process_time()
     result = fn()
-    return time.perf_counter() - t0, result
+    return time.process_time() - t0, result
 
 
 def train_quality(model, X, y, kind):
