@@ -244,8 +244,36 @@ def weight_gradient(A_prev, delta, W, alpha, m, out=None, scratch=None):
     """
     grad = _matmul(A_prev.T, delta, out=out)
     if alpha:
-        grad += np.multiply(W, alpha / m, out=scratch)
+        grad += penalty_gradient(W, alpha, m, out=scratch)
     return grad
+
+
+def penalty_gradient(W, alpha, m, out=None):
+    """(α / m) W, the L2 penalty's part of ∂C/∂W.
+
+    Parameters
+    ----------
+    W : ndarray
+        Weights: one W⁽ˡ⁾, or all of them as the weight block of θ.
+    alpha : float
+        L2 regularisation strength α.
+    m : float
+        Σᵢ sᵢ over the batch.
+    out : ndarray, optional
+        Where to write the result.
+
+    Returns
+    -------
+    ndarray of the shape of W
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import penalty_gradient
+    >>> penalty_gradient(np.array([2.0, -4.0]), alpha=0.5, m=2.0)
+    array([ 0.5, -1. ])
+    """
+    return np.multiply(W, alpha / m, out=out)
 
 
 def bias_gradient(delta, out=None):
