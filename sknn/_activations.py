@@ -103,9 +103,9 @@ def softmax(Z, out=None):
     array([[0.5, 0.5],
            [1. , 0. ]])
     """
-    out = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    out = np.subtract(Z, np.maximum.reduce(Z, axis=1, keepdims=True), out=out)
     np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
+    out /= np.add.reduce(out, axis=1, keepdims=True)
     return out
 
 

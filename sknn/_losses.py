@@ -112,14 +112,14 @@ def log_loss(Z, Y, sample_weight=None, scratch=None):
     >>> round(log_loss(np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]])), 6)
     0.693147
     """
-    Z_max = Z.max(axis=1)
+    Z_max = np.maximum.reduce(Z, axis=1)
     E = np.subtract(Z, Z_max[:, np.newaxis], out=scratch)
     np.exp(E, out=E)
     logsumexp = np.log(np.add.reduce(E, axis=1))
     logsumexp += Z_max
     if sample_weight is None:
         # Σᵢ Σₖ yᵢₖ zᵢₖ in one dot product; the per-sample sums are not needed.
-        return float(logsumexp.sum()) - float(np.vdot(Y, Z))
+        return float(np.add.reduce(logsumexp)) - float(np.vdot(Y, Z))
     per_sample = logsumexp - np.einsum("ij,ij->i", Y, Z)
     return _weighted_sum(per_sample, sample_weight)
 

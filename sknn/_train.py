@@ -55,11 +55,11 @@ def _rows(M, index, out):
     """Rows ``index`` of M: a view for a slice, else gathered into ``out``.
 
     A shuffled batch of a dense array is copied into the reused ``out``
-    (``np.take`` with ``out=``), so drawing a batch allocates nothing.
+    (``take`` with ``out=``), so drawing a batch allocates nothing.
     """
     if isinstance(index, slice) or not isinstance(M, np.ndarray):
         return M[index]  # a view, or a sparse matrix's row selection
-    return np.take(M, index, axis=0, out=out)
+    return M.take(index, axis=0, out=out)
 
 
 def run_epoch(
