@@ -349,13 +349,17 @@ def memory_stream(gigabytes, n_chunks, log):
 
 
 def scaling(sizes, repeats, log):
-    """sknn seconds per epoch, case A, as n grows; should be linear in n."""
+    """sknn seconds per epoch, case A, as n grows; should be linear in n.
+
+    Smaller n get proportionally more repeats (up to 10×), so that every size
+    is measured over a similar stretch of time and the noise is alike.
+    """
     rows = []
     for n in sizes:
         X, y = data_A(n)
         p = params((100,), 32, 1, 0.1)
         times = []
-        for _ in range(repeats):
+        for _ in range(repeats * min(10, max(1, max(sizes) // n))):
             model = SigmoidMLPClassifier(**p)
             times.append(timed(lambda: model.fit(X, y))[0])
         per_row = statistics.median(times) / n

@@ -108,8 +108,9 @@ def run_epoch(
         Σ_batches m_b, so that the epoch's mean cost is their ratio.
     """
     # The weights W⁽ˡ⁾ of all layers are one contiguous block of θ (and of the
-    # gradient), so the L2 penalty and its gradient are computed once over that
-    # block instead of layer by layer: backprop runs with α = 0 below.
+    # gradient; see _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and
+    # its (α / m) W⁽ˡ⁾ in the gradient are computed once over that block per
+    # batch instead of layer by layer: backprop itself runs with α = 0 below.
     theta_w = theta[: workspace.n_weights]
     grad_w = workspace.grad[: workspace.n_weights]
     scratch_w = workspace.step[: workspace.n_weights]  # free until the SGD step
