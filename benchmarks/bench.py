@@ -458,7 +458,8 @@ def write_docs(results, info, command, path):
             "**B** scikit-learn's digits upscaled 3× to 24 × 24 with a little noise, "
             "20,000 × 576, hidden (256, 256), 10 classes, batch 256, float32; "
             "**C** regression 50,000 × 20, hidden (64, 64), batch 32, float64. "
-            "The score is training accuracy (R² for C).", "",
+            "The score is training accuracy (R² for C). On the shared benchmark "
+            "machine the ratios vary by about ±0.05 from one full run to the next.", "",
         ]
     if results.get("predict"):
         lines += ["Prediction throughput", "---------------------", "",

@@ -98,7 +98,7 @@ def momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov, scra
     Plain in-place ufuncs rather than BLAS ``axpy``: the vectors are short
     enough that a BLAS call gains nothing, and ``scipy.linalg.blas`` brings a
     second OpenBLAS whose threads fight numpy's for the cores (we measured
-    steps 100× slower on a busy 2-core machine).
+    steps tens of times slower on a busy 2-core machine).
 
     Parameters
     ----------
