@@ -8,14 +8,17 @@ allocates nothing per mini-batch.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
-from scipy.special import expit
 
 
 def sigmoid(Z, out=None):
     """The logistic sigmoid σ(z) = 1 / (1 + e^(−z)), element-wise.
 
-    ``scipy.special.expit`` saturates cleanly to exactly 0 or 1 for large
-    |z| instead of overflowing, so σ is finite for every finite input.
+    Computed literally, by four in-place ufuncs: on the machines we measured
+    this is faster than ``scipy.special.expit`` (markedly so in float32, where
+    numpy's exp is vectorised). For z below about −88 (float32) or −709
+    (float64) e^(−z) overflows to +∞, and 1 / (1 + ∞) is exactly 0, the
+    correctly rounded σ; the overflow is expected, so its warning is silenced
+    here. σ is therefore finite, in [0, 1], for every input.
 
     Parameters
     ----------
@@ -35,8 +38,14 @@ def sigmoid(Z, out=None):
     >>> from sknn._activations import sigmoid
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
+    >>> sigmoid(np.array([-1000.0, 1000.0], dtype=np.float32)).dtype
+    dtype('float32')
     """
-    return expit(Z, out=out)
+    A = np.negative(Z, out=out)
+    with np.errstate(over="ignore"):
+        np.exp(A, out=A)
+    np.add(A, 1, out=A)
+    return np.reciprocal(A, out=A)
 
 
 def sigmoid_derivative(A, out=None):
@@ -94,9 +103,9 @@ def softmax(Z, out=None):
     array([[0.5, 0.5],
            [1. , 0. ]])
     """
-    out = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    out = np.subtract(Z, np.maximum.reduce(Z, axis=1, keepdims=True), out=out)
     np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
+    out /= np.add.reduce(out, axis=1, keepdims=True)
     return out
 
 

@@ -11,6 +11,10 @@ backwards from the output error δ⁽ᴸ⁾:
     δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾)
     ∂C/∂W⁽ˡ⁾ = (A⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ + α W⁽ˡ⁾) / m,    ∂C/∂b⁽ˡ⁾ = Σ rows of δ⁽ˡ⁾ / m
 
+The δ⁽ˡ⁾ are linear in δ⁽ᴸ⁾, so :func:`backprop` divides δ⁽ᴸ⁾ by m once and
+every δ⁽ˡ⁾ it derives is already divided by m: the gradient functions below
+take these *mean* errors δ⁽ˡ⁾ / m, and no layer divides by m again.
+
 Python lists count from 0 where the math counts layers from 1: ``coefs[l]``
 is W⁽ˡ⁺¹⁾, it maps ``A[l]`` to ``A[l + 1]``, and ``deltas[l]`` is δ⁽ˡ⁺¹⁾.
 Every function can write into preallocated arrays (``out=``, ``buffers=``) so
@@ -29,14 +33,14 @@ from ._losses import batch_loss, cost, output_error
 
 
 def _matmul(A, B, out=None):
-    """A @ B for dense or sparse A, into ``out`` when A is dense."""
-    if sp.issparse(A):
-        product = A @ B
-        if out is None:
-            return np.asarray(product)
-        out[...] = product
-        return out
-    return np.matmul(A, B, out=out)
+    """A @ B for dense or sparse A, into ``out`` when given."""
+    if isinstance(A, np.ndarray):  # the common case first: one cheap check per product
+        return np.matmul(A, B, out=out)
+    product = A @ B
+    if out is None:
+        return np.asarray(product)
+    out[...] = product
+    return out
 
 
 def weighted_input(A_prev, W, b, out=None):
@@ -118,6 +122,60 @@ def forward_pass(X, coefs, intercepts, out_activation, buffers=None):
     return A, Z_out
 
 
+def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
+    """ŷ = A⁽ᴸ⁾ for every row of X, fed forward a chunk of rows at a time.
+
+    The rows are independent, so chunks give the same ŷ as one pass; but a
+    chunk's work arrays stay small enough to remain in the CPU cache while
+    σ and the softmax pass over them several times, instead of streaming
+    every layer's activations for all of X through memory. The chunk's
+    arrays are allocated by this call and shared with no other, so several
+    threads may predict with one model at once.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Input rows.
+    coefs, intercepts : list of ndarray
+        W⁽ˡ⁾ and b⁽ˡ⁾ for l = 1..L.
+    out_activation : {'identity', 'logistic', 'softmax'}
+        Output activation.
+    chunk_rows : int, optional
+        Rows per chunk; by default about 256k activations of the widest layer.
+
+    Returns
+    -------
+    Y_hat : ndarray of shape (n_samples, n_outputs)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import predict_output
+    >>> coefs, intercepts = [np.ones((2, 1))], [np.zeros(1)]
+    >>> predict_output(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), coefs, intercepts,
+    ...                "identity", chunk_rows=2)
+    array([[ 3.],
+           [ 7.],
+           [11.]])
+    """
+    layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
+    n_samples, dtype = X.shape[0], coefs[0].dtype
+    if chunk_rows is None:
+        chunk_rows = max(64, (1 << 18) // max(layer_units[1:]))
+    if sp.issparse(X):
+        X = X.tocsr()  # cheap row slices
+    Y_hat = np.empty((n_samples, layer_units[-1]), dtype)
+    buffers = None
+    for start in range(0, n_samples, chunk_rows):
+        rows = slice(start, min(start + chunk_rows, n_samples))
+        n_rows = rows.stop - rows.start
+        if buffers is None or buffers.A[1].shape[0] != n_rows:
+            buffers = Buffers(layer_units, n_rows, dtype, backward=False)
+        A, _ = forward_pass(X[rows], coefs, intercepts, out_activation, buffers=buffers)
+        Y_hat[rows] = A[-1]
+    return Y_hat
+
+
 def hidden_error(delta_next, W_next, A, out=None, scratch=None):
     """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾), the error of a hidden layer.
 
@@ -151,23 +209,24 @@ def hidden_error(delta_next, W_next, A, out=None, scratch=None):
     return delta
 
 
-def weight_gradient(A_prev, delta, W, alpha, m, out=None):
-    """∂C/∂W⁽ˡ⁾ = (A⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ + α W⁽ˡ⁾) / m.
+def weight_gradient(A_prev, delta, W, alpha, m, out=None, scratch=None):
+    """∂C/∂W⁽ˡ⁾ = A⁽ˡ⁻¹⁾ᵀ (δ⁽ˡ⁾ / m) + (α / m) W⁽ˡ⁾, from the mean error δ⁽ˡ⁾ / m.
 
     Parameters
     ----------
     A_prev : ndarray or sparse matrix of shape (n_samples, fan_in)
         A⁽ˡ⁻¹⁾.
     delta : ndarray of shape (n_samples, fan_out)
-        δ⁽ˡ⁾ (rows already multiplied by the sample weights, if any).
+        δ⁽ˡ⁾ / m, the error already divided by m (and its rows multiplied by
+        the sample weights, if any).
     W : ndarray of shape (fan_in, fan_out)
         W⁽ˡ⁾, for the L2 penalty's term.
     alpha : float
         L2 regularisation strength α.
     m : float
         Σᵢ sᵢ over the batch.
-    out : ndarray of shape (fan_in, fan_out), optional
-        Where to write the gradient.
+    out, scratch : ndarray of shape (fan_in, fan_out), optional
+        Where to write the gradient, and room for (α / m) W⁽ˡ⁾.
 
     Returns
     -------
@@ -175,28 +234,55 @@ def weight_gradient(A_prev, delta, W, alpha, m, out=None):
 
     Examples
     --------
+    Two samples, so δ / m = [[1], [1]] / 2:
+
     >>> import numpy as np
     >>> from sknn._backprop import weight_gradient
-    >>> A_prev, delta = np.array([[1.0], [3.0]]), np.array([[1.0], [1.0]])
-    >>> weight_gradient(A_prev, delta, np.array([[2.0]]), alpha=1.0, m=2.0)
+    >>> A_prev, delta_over_m = np.array([[1.0], [3.0]]), np.array([[0.5], [0.5]])
+    >>> weight_gradient(A_prev, delta_over_m, np.array([[2.0]]), alpha=1.0, m=2.0)
     array([[3.]])
     """
     grad = _matmul(A_prev.T, delta, out=out)
     if alpha:
-        grad += alpha * W
-    grad /= m
+        grad += penalty_gradient(W, alpha, m, out=scratch)
     return grad
 
 
-def bias_gradient(delta, m, out=None):
-    """∂C/∂b⁽ˡ⁾ = (Σ rows of δ⁽ˡ⁾) / m.
+def penalty_gradient(W, alpha, m, out=None):
+    """(α / m) W, the L2 penalty's part of ∂C/∂W.
+
+    Parameters
+    ----------
+    W : ndarray
+        Weights: one W⁽ˡ⁾, or all of them as the weight block of θ.
+    alpha : float
+        L2 regularisation strength α.
+    m : float
+        Σᵢ sᵢ over the batch.
+    out : ndarray, optional
+        Where to write the result.
+
+    Returns
+    -------
+    ndarray of the shape of W
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._backprop import penalty_gradient
+    >>> penalty_gradient(np.array([2.0, -4.0]), alpha=0.5, m=2.0)
+    array([ 0.5, -1. ])
+    """
+    return np.multiply(W, alpha / m, out=out)
+
+
+def bias_gradient(delta, out=None):
+    """∂C/∂b⁽ˡ⁾ = Σ rows of (δ⁽ˡ⁾ / m), from the mean error δ⁽ˡ⁾ / m.
 
     Parameters
     ----------
     delta : ndarray of shape (n_samples, fan_out)
-        δ⁽ˡ⁾.
-    m : float
-        Σᵢ sᵢ over the batch.
+        δ⁽ˡ⁾ / m, the error already divided by m.
     out : ndarray of shape (fan_out,), optional
         Where to write the gradient.
 
@@ -208,19 +294,18 @@ def bias_gradient(delta, m, out=None):
     --------
     >>> import numpy as np
     >>> from sknn._backprop import bias_gradient
-    >>> bias_gradient(np.array([[1.0, 2.0], [3.0, 4.0]]), m=2.0)
+    >>> bias_gradient(np.array([[1.0, 2.0], [3.0, 4.0]]) / 2)  # m = 2
     array([2., 3.])
     """
-    grad = np.sum(delta, axis=0, out=out)
-    grad /= m
-    return grad
+    return np.add.reduce(delta, axis=0, out=out)
 
 
 class Buffers:
     """Preallocated work arrays of backprop for batches of ``n_rows`` rows.
 
     ``A[0]`` is left for the input batch; ``A[l]``, ``deltas[l - 1]`` and
-    ``scratch[l - 1]`` hold A⁽ˡ⁾, δ⁽ˡ⁾ and σ′ of layer l; ``Z_out`` holds Z⁽ᴸ⁾.
+    ``scratch[l - 1]`` hold A⁽ˡ⁾, δ⁽ˡ⁾ and σ′ of layer l; ``Z_out`` holds Z⁽ᴸ⁾,
+    ``out_scratch`` the log-loss's work and ``coef_scratch[l - 1]`` (α / m) W⁽ˡ⁾.
 
     Parameters
     ----------
@@ -248,6 +333,11 @@ class Buffers:
         if backward:
             self.deltas = [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
             self.scratch = [np.empty((n_rows, n), dtype) for n in layer_units[1:-1]]
+            self.out_scratch = np.empty((n_rows, layer_units[-1]), dtype)
+            self.coef_scratch = [
+                np.empty((fan_in, fan_out), dtype)
+                for fan_in, fan_out in zip(layer_units, layer_units[1:])
+            ]
 
 
 def backprop(
@@ -316,19 +406,28 @@ def backprop(
         layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
         buffers = Buffers(layer_units, X.shape[0], coefs[0].dtype)
     A, Z_out = forward_pass(X, coefs, intercepts, out_activation, buffers=buffers)
-    C = cost(
-        batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight), coefs, alpha, m
+    loss_sum = batch_loss(
+        loss, out_activation, A[-1], Z_out, Y, sample_weight, scratch=buffers.out_scratch
     )
+    C = cost(loss_sum, coefs, alpha, m)
 
+    # δ⁽ᴸ⁾ / m: every δ⁽ˡ⁾ below is linear in δ⁽ᴸ⁾, so dividing by m here, once
+    # on the smallest array, spares a division of every gradient. Sample
+    # weights scale the rows in the same multiplication.
     deltas = buffers.deltas
     output_error(loss, out_activation, A[-1], Y, out=deltas[-1])
-    if sample_weight is not None:
-        deltas[-1] *= sample_weight[:, np.newaxis]
+    if sample_weight is None:
+        deltas[-1] *= 1.0 / m
+    else:
+        deltas[-1] *= (sample_weight / m)[:, np.newaxis]
 
     # From the output layer back to the first: δ⁽ˡ⁾ needs δ⁽ˡ⁺¹⁾ and W⁽ˡ⁺¹⁾.
     for l in range(n_layers - 1, -1, -1):
-        weight_gradient(A[l], deltas[l], coefs[l], alpha, m, out=coef_grads[l])
-        bias_gradient(deltas[l], m, out=intercept_grads[l])
+        weight_gradient(
+            A[l], deltas[l], coefs[l], alpha, m,
+            out=coef_grads[l], scratch=buffers.coef_scratch[l],
+        )
+        bias_gradient(deltas[l], out=intercept_grads[l])
         if l > 0:
             hidden_error(
                 deltas[l], coefs[l], A[l], out=deltas[l - 1], scratch=buffers.scratch[l - 1]

@@ -24,7 +24,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._backprop import forward_pass
+from ._backprop import predict_output
 from ._callbacks import CallbackSupport, fit_task
 from ._evaluate import epoch_cost
 from ._parameters import pack
@@ -530,14 +530,14 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         # Inputs far outside the training range (say 1e300) can overflow Z⁽ˡ⁾
         # and give ∞ − ∞ = NaN: raise instead of returning NaN predictions.
         with np.errstate(over="ignore", invalid="ignore"):
-            A, _ = forward_pass(X, self.coefs_, self.intercepts_, self.out_activation_)
-        if not np.isfinite(A[-1]).all():
+            Y_hat = predict_output(X, self.coefs_, self.intercepts_, self.out_activation_)
+        if not np.isfinite(Y_hat).all():
             raise ValueError(
                 "The network's output is not finite: X has values too large for the "
                 "weights (overflow in the forward pass). Scale X as in training "
                 "(e.g. MinMaxScaler)."
             )
-        return A[-1]
+        return Y_hat
 
     def _predict(self, X, check_input=True):
         return self._decode(self._forward(X, check_input=check_input))

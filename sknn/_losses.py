@@ -83,7 +83,7 @@ def binary_log_loss(Z, Y, sample_weight=None):
     return _weighted_sum(per_entry.sum(axis=1), sample_weight)
 
 
-def log_loss(Z, Y, sample_weight=None):
+def log_loss(Z, Y, sample_weight=None, scratch=None):
     """Σᵢ sᵢ [−Σₖ yᵢₖ log softmax(zᵢ)ₖ], the cross-entropy of a softmax output.
 
     With log softmax(z)ₖ = zₖ − log Σⱼ e^(zⱼ) and Σₖ yₖ = 1 each term is
@@ -98,6 +98,8 @@ def log_loss(Z, Y, sample_weight=None):
         One-hot targets.
     sample_weight : ndarray of shape (n_samples,), optional
         Sample weights s.
+    scratch : ndarray of shape (n_samples, n_classes), optional
+        Room for e^(z − max z), so that a training batch allocates less.
 
     Returns
     -------
@@ -110,13 +112,19 @@ def log_loss(Z, Y, sample_weight=None):
     >>> round(log_loss(np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]])), 6)
     0.693147
     """
-    Z_max = Z.max(axis=1, keepdims=True)
-    logsumexp = np.log(np.exp(Z - Z_max).sum(axis=1)) + Z_max[:, 0]
-    per_sample = logsumexp - (Y * Z).sum(axis=1)
+    Z_max = np.maximum.reduce(Z, axis=1)
+    E = np.subtract(Z, Z_max[:, np.newaxis], out=scratch)
+    np.exp(E, out=E)
+    logsumexp = np.log(np.add.reduce(E, axis=1))
+    logsumexp += Z_max
+    if sample_weight is None:
+        # Σᵢ Σₖ yᵢₖ zᵢₖ in one dot product; the per-sample sums are not needed.
+        return float(np.add.reduce(logsumexp)) - float(np.vdot(Y, Z))
+    per_sample = logsumexp - np.einsum("ij,ij->i", Y, Z)
     return _weighted_sum(per_sample, sample_weight)
 
 
-def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None):
+def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None, scratch=None):
     """Σᵢ sᵢ lossᵢ for the given cost and output activation.
 
     Parameters
@@ -131,6 +139,8 @@ def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None):
         Targets.
     sample_weight : ndarray of shape (n_samples,), optional
         Sample weights s.
+    scratch : ndarray of shape (n_samples, n_outputs), optional
+        Work array for the softmax log-loss.
 
     Returns
     -------
@@ -147,7 +157,7 @@ def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None):
     if loss == "squared_error":
         return squared_error(Y_hat, Y, sample_weight)
     if out_activation == "softmax":
-        return log_loss(Z, Y, sample_weight)
+        return log_loss(Z, Y, sample_weight, scratch=scratch)
     return binary_log_loss(Z, Y, sample_weight)
 
 

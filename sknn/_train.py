@@ -9,10 +9,10 @@ epochs, the schedule and the stopping rules.
 import math
 
 import numpy as np
-import scipy.sparse as sp
 
-from ._backprop import Buffers, backprop
-from ._parameters import unpack
+from ._backprop import Buffers, backprop, penalty_gradient
+from ._losses import penalty
+from ._parameters import n_weights, unpack
 from ._sgd import minibatch_slices, momentum_step
 
 
@@ -42,6 +42,8 @@ class Workspace:
             sum(a * b + b for a, b in zip(layer_units, layer_units[1:])), dtype
         )
         self.coef_grads, self.intercept_grads = unpack(self.grad, layer_units)
+        self.step = np.empty_like(self.grad)  # room for η g in the SGD step
+        self.n_weights = n_weights(layer_units)
         sizes = {sl.stop - sl.start for sl in minibatch_slices(n_samples, batch_size)}
         self.buffers = {n: Buffers(layer_units, n, dtype) for n in sizes}
         self.X = {n: np.empty((n, layer_units[0]), dtype) for n in sizes}
@@ -50,12 +52,14 @@ class Workspace:
 
 
 def _rows(M, index, out):
-    """Rows ``index`` of M: a view for a slice, else gathered into ``out``."""
-    if isinstance(index, slice):
-        return M[index]
-    if sp.issparse(M):
-        return M[index]
-    return np.take(M, index, axis=0, out=out)
+    """Rows ``index`` of M: a view for a slice, else gathered into ``out``.
+
+    A shuffled batch of a dense array is copied into the reused ``out``
+    (``take`` with ``out=``), so drawing a batch allocates nothing.
+    """
+    if isinstance(index, slice) or not isinstance(M, np.ndarray):
+        return M[index]  # a view, or a sparse matrix's row selection
+    return M.take(index, axis=0, out=out)
 
 
 def run_epoch(
@@ -103,6 +107,13 @@ def run_epoch(
     total_weight : float
         Σ_batches m_b, so that the epoch's mean cost is their ratio.
     """
+    # The weights W⁽ˡ⁾ of all layers are one contiguous block of θ (and of the
+    # gradient; see _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and
+    # its (α / m) W⁽ˡ⁾ in the gradient are computed once over that block per
+    # batch instead of layer by layer: backprop itself runs with α = 0 below.
+    theta_w = theta[: workspace.n_weights]
+    grad_w = workspace.grad[: workspace.n_weights]
+    scratch_w = workspace.step[: workspace.n_weights]  # free until the SGD step
     weighted_cost = total_weight = 0.0
     for batch in minibatch_slices(X.shape[0], batch_size):
         n = batch.stop - batch.start
@@ -122,15 +133,21 @@ def run_epoch(
             intercepts,
             loss=loss,
             out_activation=out_activation,
-            alpha=alpha,
+            alpha=0.0,
             sample_weight=s_b,
             coef_grads=workspace.coef_grads,
             intercept_grads=workspace.intercept_grads,
             buffers=workspace.buffers[n],
         )
+        if alpha:
+            C += penalty([theta_w], alpha) / m
+            grad_w += penalty_gradient(theta_w, alpha, m, out=scratch_w)
         if not math.isfinite(C):
             return math.nan, total_weight
         weighted_cost += m * C
         total_weight += m
-        momentum_step(theta, velocity, workspace.grad, learning_rate, momentum, nesterov)
+        momentum_step(
+            theta, velocity, workspace.grad, learning_rate, momentum, nesterov,
+            scratch=workspace.step,
+        )
     return weighted_cost, total_weight

@@ -1,0 +1,582 @@
+"""sknn against scikit-learn's MLP on the same work, in one process.
+
+Run from the repository root (it imports the ``sknn`` of this tree):
+
+    python benchmarks/bench.py                 # every case, several minutes
+    python benchmarks/bench.py --quick         # fewer rows/repeats, a smoke run
+    python benchmarks/bench.py --cases A,D     # a subset
+    python benchmarks/bench.py --write-docs    # also write docs/benchmarks.rst
+
+Every timing is a ratio measured in one process, sknn and scikit-learn
+alternating, median over repeats, in CPU time with BLAS on one thread: the
+machine is shared and noisy, and a ratio taken this way cancels most of the
+noise that absolute times carry. Both
+estimators get identical hyperparameters (architecture, batch size, learning
+rate, momentum, alpha, shuffle) and run the same number of epochs (tol=0, a
+large n_iter_no_change). The "GEMM floor" is the time of only the matrix
+products of every mini-batch of an epoch (forward and backward), into
+preallocated arrays: no numpy implementation of backprop can beat it.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import scipy  # noqa: E402
+import sklearn  # noqa: E402
+from sklearn.datasets import load_digits, make_classification, make_regression  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
+
+import sknn  # noqa: E402
+from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor  # noqa: E402
+
+warnings.simplefilter("ignore", ConvergenceWarning)
+
+
+# ---------------------------------------------------------------- data
+
+
+def data_A(n=20_000, dtype=np.float64, seed=0):
+    """n × 64 in [0, 1], 10 classes."""
+    X, y = make_classification(
+        n_samples=n, n_features=64, n_informative=32, n_redundant=8, n_classes=10,
+        n_clusters_per_class=1, random_state=seed,
+    )
+    X -= X.min(axis=0)
+    X /= X.max(axis=0)
+    return X.astype(dtype, copy=False), y
+
+
+def data_B(n=20_000, seed=0):
+    """Digits upscaled 3× to 24 × 24 with a little noise, float32 in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    digits, labels = load_digits(return_X_y=True)
+    idx = rng.integers(len(digits), size=n)
+    images = (digits[idx] / 16.0).reshape(n, 8, 8).astype(np.float32)
+    images = images.repeat(3, axis=1).repeat(3, axis=2).reshape(n, 576)
+    images += rng.normal(0, 0.05, images.shape).astype(np.float32)
+    np.clip(images, 0, 1, out=images)
+    return images, labels[idx]
+
+
+def data_C(n=50_000, seed=0):
+    """Regression: n × 20 in [0, 1], a smooth non-linear target, standardised."""
+    X, y = make_regression(n_samples=n, n_features=20, n_informative=10, noise=1.0,
+                           random_state=seed)
+    y = y + 0.02 * (X[:, 0] * X[:, 1]) * np.abs(y).mean()
+    X -= X.min(axis=0)
+    X /= X.max(axis=0)
+    return X, (y - y.mean()) / y.std()
+
+
+# ---------------------------------------------------------------- hyperparameters
+
+
+def params(hidden, batch_size, epochs, learning_rate_init):
+    """The same settings for both libraries, so that both run ``epochs`` epochs."""
+    return dict(
+        hidden_layer_sizes=hidden, batch_size=batch_size, learning_rate="constant",
+        learning_rate_init=learning_rate_init, momentum=0.9, nesterovs_momentum=True,
+        alpha=1e-4, max_iter=epochs, tol=0.0, n_iter_no_change=epochs + 10,
+        shuffle=True, early_stopping=False, random_state=0,
+    )
+
+
+def make_pair(kind, p):
+    if kind == "classifier":
+        return (SigmoidMLPClassifier(**p),
+                MLPClassifier(activation="logistic", solver="sgd", **p))
+    return (SigmoidMLPRegressor(**p),
+            MLPRegressor(activation="logistic", solver="sgd", **p))
+
+
+# ---------------------------------------------------------------- the GEMM floor
+
+
+def gemm_floor_epoch(X, layer_units, batch_size):
+    """Seconds for only the matrix products of one epoch, all preallocated.
+
+    Per batch: A⁽ˡ⁻¹⁾W⁽ˡ⁾ forward for every layer; A⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ for every layer
+    and δ⁽ˡ⁺¹⁾W⁽ˡ⁺¹⁾ᵀ for every hidden layer backward.
+    """
+    dtype = X.dtype
+    rng = np.random.default_rng(0)
+    Ws = [rng.standard_normal((a, b)).astype(dtype) * 0.1
+          for a, b in zip(layer_units, layer_units[1:])]
+    dWs = [np.empty_like(W) for W in Ws]
+    n = X.shape[0]
+    starts = range(0, n - batch_size + 1, batch_size)  # full batches only
+    A = [None] + [np.empty((batch_size, u), dtype) for u in layer_units[1:]]
+    D = [np.empty((batch_size, u), dtype) for u in layer_units[1:]]
+    for arr in A[1:] + D:
+        arr[...] = 0.01
+    matmul = np.matmul
+    L = len(Ws)
+    t0 = time.process_time()
+    for s in starts:
+        A[0] = X[s:s + batch_size]
+        for l in range(L):
+            matmul(A[l], Ws[l], out=A[l + 1])
+        for l in range(L - 1, -1, -1):
+            matmul(A[l].T, D[l], out=dWs[l])
+            if l > 0:
+                matmul(D[l], Ws[l].T, out=D[l - 1])
+    elapsed = time.process_time() - t0
+    return elapsed * n / (len(starts) * batch_size)
+
+
+# ---------------------------------------------------------------- timing helpers
+
+
+def timed(fn):
+    """CPU seconds of ``fn()`` (and its result).
+
+    Process CPU time, not wall time: on a shared machine a wall clock also
+    counts the time slices other programs took, which no ratio cancels. With
+    BLAS on one thread (the default ``--blas-threads 1``) CPU time is the work
+    done; with threaded BLAS it adds up the work of all threads.
+    """
+    t0 = time.process_time()
+    result = fn()
+    return time.process_time() - t0, result
+
+
+def train_quality(model, X, y, kind):
+    return model.score(X, y), float(model.loss_curve_[-1])
+
+
+def compare_training(name, kind, X, y, hidden, batch_size, epochs, lr, repeats, log):
+    """Alternate sknn/scikit-learn fits; medians of seconds per epoch."""
+    p = params(hidden, batch_size, epochs, lr)
+    layer_units = [X.shape[1], *hidden, 10 if kind == "classifier" else 1]
+    t_sknn, t_skl, t_floor = [], [], []
+    quality = {}
+    for r in range(repeats):
+        ours, theirs = make_pair(kind, p)
+        order = [("sknn", ours), ("sklearn", theirs)]
+        if r % 2:
+            order.reverse()
+        for label, model in order:
+            seconds, _ = timed(lambda: model.fit(X, y))
+            assert model.n_iter_ == epochs, (label, model.n_iter_)
+            (t_sknn if label == "sknn" else t_skl).append(seconds / epochs)
+            quality[label] = train_quality(model, X, y, kind)
+        t_floor.append(gemm_floor_epoch(X, layer_units, batch_size))
+    row = dict(
+        case=name, sknn=statistics.median(t_sknn), sklearn=statistics.median(t_skl),
+        floor=statistics.median(t_floor), quality=quality, epochs=epochs,
+    )
+    row["ratio"] = row["sknn"] / row["sklearn"]
+    row["floor_ratio"] = row["sknn"] / row["floor"]
+    log(
+        f"{name:<28} sknn {row['sknn'] * 1e3:8.1f} ms/epoch  sklearn "
+        f"{row['sklearn'] * 1e3:8.1f} ms/epoch  ratio {row['ratio']:.3f}  "
+        f"GEMM floor {row['floor'] * 1e3:7.1f} ms (sknn/floor {row['floor_ratio']:.2f})"
+    )
+    metric = "accuracy" if kind == "classifier" else "R²"
+    log(
+        f"{'':<28} training {metric}: sknn {quality['sknn'][0]:.4f} "
+        f"(loss {quality['sknn'][1]:.4f}), sklearn {quality['sklearn'][0]:.4f} "
+        f"(loss {quality['sklearn'][1]:.4f})"
+    )
+    return row
+
+
+def compare_prediction(name, X, y, hidden, batch_size, lr, repeats, log):
+    """Rows per second of predict_proba on X, fitted models, alternating."""
+    p = params(hidden, batch_size, 1, lr)
+    ours, theirs = make_pair("classifier", p)
+    ours.fit(X, y)
+    theirs.fit(X, y)
+    t_sknn, t_skl = [], []
+    for r in range(repeats):
+        order = [(t_sknn, ours), (t_skl, theirs)]
+        if r % 2:
+            order.reverse()
+        for times, model in order:
+            times.append(timed(lambda: model.predict_proba(X))[0])
+    # The floor: only the products A⁽ˡ⁻¹⁾W⁽ˡ⁾ over all rows, preallocated.
+    products = [np.empty((X.shape[0], W.shape[1]), X.dtype) for W in ours.coefs_]
+    def floor():
+        A = X
+        for W, out in zip(ours.coefs_, products):
+            A = np.matmul(A, W, out=out)
+    t_floor = [timed(floor)[0] for _ in range(repeats)]
+    row = dict(case=name, sknn=X.shape[0] / statistics.median(t_sknn),
+               sklearn=X.shape[0] / statistics.median(t_skl),
+               floor=X.shape[0] / statistics.median(t_floor))
+    row["ratio"] = row["sknn"] / row["sklearn"]
+    log(f"{name:<28} sknn {row['sknn']:12,.0f} rows/s  sklearn {row['sklearn']:12,.0f} "
+        f"rows/s  throughput ratio {row['ratio']:.2f}  (GEMM floor {row['floor']:,.0f} rows/s)")
+    return row
+
+
+# ---------------------------------------------------------------- memory (subprocesses)
+
+
+def _status_kb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def _reset_peak():
+    """Reset the peak RSS (VmHWM) to the current RSS; False where unsupported."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def mem_child_fit(library, path_X, path_y):
+    """Peak RSS of one fit epoch above the RSS with the data loaded (MB)."""
+    X = np.load(path_X)
+    y = np.load(path_y)
+    p = params((100,), 32, 1, 0.1)
+    model = (SigmoidMLPClassifier(**p) if library == "sknn"
+             else MLPClassifier(activation="logistic", solver="sgd", **p))
+    base = _status_kb("VmRSS")
+    if not _reset_peak():
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    model.fit(X, y)
+    peak = _status_kb("VmHWM")
+    return {"extra_peak_mb": (peak - base) / 1024, "data_mb": (X.nbytes + y.nbytes) / 2**20}
+
+
+def mem_child_stream(path, n_rows, n_features, n_chunks):
+    """partial_fit over a memmap in chunks; RSS (anonymous and total) after each."""
+    X = np.memmap(path, dtype=np.float64, mode="r", shape=(n_rows, n_features))
+    w = np.random.default_rng(1).standard_normal((n_features, 10))
+    model = SigmoidMLPClassifier(**params((100,), 32, 1, 0.1))
+    classes = np.arange(10)
+    anon, total = [], []
+    chunk = n_rows // n_chunks
+    t0 = time.perf_counter()
+    for i in range(n_chunks):
+        X_c = X[i * chunk:(i + 1) * chunk]
+        y_c = np.argmax(X_c @ w, axis=1)  # a learnable label, computed per chunk
+        model.partial_fit(X_c, y_c, classes=classes)
+        anon.append(_status_kb("RssAnon") / 1024)
+        total.append(_status_kb("VmRSS") / 1024)
+    return {
+        "seconds": time.perf_counter() - t0,
+        "anon_first_mb": anon[0], "anon_last_mb": anon[-1],
+        "anon_growth_mb": max(anon) - anon[0],
+        "total_first_mb": total[0], "total_last_mb": total[-1],
+        "score_last_chunk": float(model.score(X_c, y_c)),
+    }
+
+
+def run_child(*args):
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *map(str, args)],
+        check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def memory_fit(n, log):
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        X, y = data_A(n)
+        px, py = os.path.join(tmp, "X.npy"), os.path.join(tmp, "y.npy")
+        np.save(px, X)
+        np.save(py, y)
+        del X, y
+        rows = {}
+        for library in ("sknn", "sklearn", "sknn", "sklearn"):
+            result = run_child("fit", library, px, py)
+            rows.setdefault(library, []).append(result["extra_peak_mb"])
+            data_mb = result["data_mb"]
+    row = dict(case=f"F fit peak, A n={n:,}", data_mb=data_mb,
+               sknn=min(rows["sknn"]), sklearn=min(rows["sklearn"]))
+    log(f"{row['case']:<28} data {data_mb:.0f} MB; extra peak RSS of fit: sknn "
+        f"{row['sknn']:.0f} MB, sklearn {row['sklearn']:.0f} MB")
+    return row
+
+
+def memory_stream(gigabytes, n_chunks, log):
+    n_features = 64
+    n_rows = int(gigabytes * 2**30) // (8 * n_features)
+    n_rows -= n_rows % n_chunks
+    free = os.statvfs("/tmp")
+    if free.f_bavail * free.f_frsize < 2 * n_rows * n_features * 8:
+        log("F stream: not enough room in /tmp, skipped")
+        return None
+    fd, path = tempfile.mkstemp(suffix=".mmap", dir="/tmp")
+    os.close(fd)
+    try:
+        X = np.memmap(path, dtype=np.float64, mode="w+", shape=(n_rows, n_features))
+        rng = np.random.default_rng(0)
+        step = 1 << 18
+        for start in range(0, n_rows, step):
+            X[start:start + step] = rng.random((min(step, n_rows - start), n_features))
+        X.flush()
+        del X
+        result = run_child("stream", path, n_rows, n_features, n_chunks)
+    finally:
+        os.remove(path)
+    row = dict(case=f"F partial_fit stream {gigabytes:g} GB", n_chunks=n_chunks, **result)
+    log(f"{row['case']:<28} {n_chunks} chunks in {result['seconds']:.0f} s; "
+        f"anonymous RSS {result['anon_first_mb']:.0f} → {result['anon_last_mb']:.0f} MB "
+        f"(growth {result['anon_growth_mb']:.1f} MB); total RSS incl. mapped file pages "
+        f"{result['total_first_mb']:.0f} → {result['total_last_mb']:.0f} MB")
+    return row
+
+
+# ---------------------------------------------------------------- scaling
+
+
+def scaling(sizes, repeats, log):
+    """sknn seconds per epoch, case A, as n grows; should be linear in n.
+
+    Smaller n get proportionally more repeats (up to 10×), so that every size
+    is measured over a similar stretch of time and the noise is alike.
+    """
+    rows = []
+    for n in sizes:
+        X, y = data_A(n)
+        p = params((100,), 32, 1, 0.1)
+        times = []
+        for _ in range(repeats * min(10, max(1, max(sizes) // n))):
+            model = SigmoidMLPClassifier(**p)
+            times.append(timed(lambda: model.fit(X, y))[0])
+        per_row = statistics.median(times) / n
+        rows.append(dict(n=n, epoch=statistics.median(times), per_row_us=per_row * 1e6))
+        del X, y
+    base = rows[0]["per_row_us"]
+    for row in rows:
+        row["relative"] = row["per_row_us"] / base
+        log(f"E scaling n={row['n']:>9,}   sknn {row['epoch']:8.2f} s/epoch  "
+            f"{row['per_row_us']:.2f} µs/row  (× {row['relative']:.2f} of n={rows[0]['n']:,})")
+    return rows
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine():
+    model = platform.processor() or "unknown"
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():  # the lscpu model name
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    from threadpoolctl import threadpool_info
+
+    blas = [f"{i['internal_api']} {i.get('version')} ({i.get('architecture')}, "
+            f"{i['num_threads']} thread{'s' * (i['num_threads'] > 1)})"
+            for i in threadpool_info() if i["user_api"] == "blas"]
+    return dict(
+        cpu=model, cores=os.cpu_count(), python=platform.python_version(),
+        numpy=np.__version__, scipy=scipy.__version__, sklearn=sklearn.__version__,
+        sknn=sknn.__version__, blas="; ".join(dict.fromkeys(blas)),
+        date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def _table(header, rows):
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+    line = "  ".join("=" * w for w in widths)
+    fmt = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    return "\n".join([line, fmt(header), line, *map(fmt, rows), line])
+
+
+def write_docs(results, info, command, path):
+    train = results.get("train", [])
+    lines = [
+        "Benchmarks",
+        "==========",
+        "",
+        "sknn and scikit-learn's ``MLPClassifier``/``MLPRegressor`` "
+        "(``activation='logistic', solver='sgd'``) trained with identical "
+        "hyperparameters (architecture, batch size, learning rate, momentum 0.9 "
+        "with Nesterov, ``alpha=1e-4``, shuffling) for the same number of epochs "
+        "(``tol=0``). Both run in one process, alternating, and each number is "
+        "the median over the repeats. Times are CPU time with BLAS on one thread "
+        "for both libraries, and are best read as ratios: the benchmark machine "
+        "is shared with other work, and a ratio measured this way cancels most "
+        "of that noise.",
+        "",
+        "The *GEMM floor* is the time of only the matrix products of every "
+        "mini-batch of an epoch (forward and backward) into preallocated arrays: "
+        "no numpy implementation of backpropagation can be faster.",
+        "",
+        f"Reproduce with ``{command}`` from the repository root "
+        "(see ``benchmarks/README.md``).",
+        "",
+        "Machine and versions",
+        "--------------------",
+        "",
+        f"- CPU: {info['cpu']}, {info['cores']} cores (shared, virtual machine)",
+        f"- BLAS: {info['blas']}",
+        f"- Python {info['python']}, numpy {info['numpy']}, scipy {info['scipy']}, "
+        f"scikit-learn {info['sklearn']}, sknn {info['sknn']}",
+        f"- Date: {info['date']}",
+        "",
+    ]
+    if train:
+        lines += ["Training time per epoch", "-----------------------", "",
+                  "``sknn / sklearn`` below 1 means sknn is faster; ``sknn / floor`` is "
+                  "how far sknn is from the time of its matrix products alone.", ""]
+        rows = []
+        for r in train:
+            q_ours, q_theirs = r["quality"]["sknn"], r["quality"]["sklearn"]
+            rows.append([
+                r["case"], f"{r['sknn'] * 1e3:.1f}", f"{r['sklearn'] * 1e3:.1f}",
+                f"{r['ratio']:.2f}", f"{r['floor'] * 1e3:.1f}", f"{r['floor_ratio']:.2f}",
+                f"{q_ours[0]:.3f} / {q_theirs[0]:.3f}",
+            ])
+        lines += [_table(["case", "sknn ms", "sklearn ms", "sknn / sklearn",
+                          "GEMM floor ms", "sknn / floor",
+                          "train score after the epochs (sknn / sklearn)"], rows), ""]
+        lines += [
+            "Cases: **A** 20,000 × 64, hidden (100,), 10 classes, batch 32; "
+            "**B** scikit-learn's digits upscaled 3× to 24 × 24 with a little noise, "
+            "20,000 × 576, hidden (256, 256), 10 classes, batch 256, float32; "
+            "**C** regression 50,000 × 20, hidden (64, 64), batch 32, float64. "
+            "The score is training accuracy (R² for C). On the shared benchmark "
+            "machine the ratios vary by about ±0.05 from one full run to the next.", "",
+        ]
+    if results.get("predict"):
+        lines += ["Prediction throughput", "---------------------", "",
+                  "``predict_proba`` on the 20,000 training rows, one call; a ratio "
+                  "above 1 means sknn predicts more rows per second.", ""]
+        rows = [[r["case"], f"{r['sknn']:,.0f}", f"{r['sklearn']:,.0f}", f"{r['ratio']:.2f}",
+                 f"{r['floor']:,.0f}"] for r in results["predict"]]
+        lines += [_table(["case", "sknn rows/s", "sklearn rows/s", "sknn / sklearn",
+                          "GEMM floor rows/s"], rows), ""]
+    if results.get("scaling"):
+        lines += ["Scaling with the number of rows", "-------------------------------", "",
+                  "sknn, case A, one epoch: time per row should stay constant.", ""]
+        rows = [[f"{r['n']:,}", f"{r['epoch']:.2f}", f"{r['per_row_us']:.2f}",
+                 f"{r['relative']:.2f}"] for r in results["scaling"]]
+        lines += [_table(["rows", "s / epoch", "µs / row", "relative"], rows), ""]
+    if results.get("memory"):
+        lines += ["Memory", "------", ""]
+        for r in results["memory"]:
+            if "sklearn" in r:
+                lines += [
+                    f"- ``fit`` on case A with {r['case'].split('n=')[1]} rows "
+                    f"({r['data_mb']:.0f} MB of data), each library in a fresh process: "
+                    f"peak RSS above the loaded data **{r['sknn']:.0f} MB for sknn**, "
+                    f"{r['sklearn']:.0f} MB for scikit-learn.",
+                ]
+            else:
+                lines += [
+                    f"- ``partial_fit`` over a {r['case'].split('stream ')[1]} "
+                    f"``np.memmap`` (float64, 64 features) in {r['n_chunks']} chunks: "
+                    f"the process's own (anonymous) memory grew by "
+                    f"**{r['anon_growth_mb']:.1f} MB** ({r['anon_first_mb']:.0f} → "
+                    f"{r['anon_last_mb']:.0f} MB). The total RSS, which also counts the "
+                    f"file's pages the memmap has touched (page cache the kernel can "
+                    f"drop at any time), went from {r['total_first_mb']:.0f} to "
+                    f"{r['total_last_mb']:.0f} MB.",
+                ]
+        lines.append("")
+    Path(path).write_text("\n".join(lines))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", default="A,B,C,D,E,F",
+                        help="comma-separated subset of A,B,C,D,E,F")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats, smaller E and F: a smoke run of a minute or two")
+    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--write-docs", action="store_true",
+                        help="write the results to docs/benchmarks.rst")
+    parser.add_argument("--blas-threads", type=int, default=1,
+                        help="BLAS threads for both libraries (default 1: on a shared, "
+                        "busy machine threaded BLAS calls stall for whole scheduler "
+                        "time slices; 0 keeps the library default)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.blas_threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.blas_threads, user_api="blas")
+
+    if args.child:
+        kind, *rest = args.child
+        if kind == "fit":
+            print(json.dumps(mem_child_fit(*rest)))
+        else:
+            path, n_rows, n_features, n_chunks = rest
+            print(json.dumps(mem_child_stream(path, int(n_rows), int(n_features), int(n_chunks))))
+        return
+
+    cases = set(args.cases.upper().split(","))
+    repeats = args.repeats or (3 if args.quick else 7)
+    info = machine()
+    print(f"{info['cpu']}, {info['cores']} cores; {info['blas']}")
+    print(f"numpy {info['numpy']}, scipy {info['scipy']}, scikit-learn {info['sklearn']}, "
+          f"sknn {info['sknn']}; {info['date']}; {repeats} repeats\n")
+    log = lambda s: print(s, flush=True)  # noqa: E731
+    results = {"train": [], "predict": [], "scaling": [], "memory": []}
+
+    if "A" in cases or "D" in cases:
+        XA, yA = data_A()
+    if "A" in cases:
+        for dtype in (np.float64, np.float32):
+            results["train"].append(compare_training(
+                f"A float{np.dtype(dtype).itemsize * 8}", "classifier", XA.astype(dtype), yA,
+                (100,), 32, 3 if args.quick else 5, 0.1, repeats, log))
+    if "B" in cases or "D" in cases:
+        XB, yB = data_B()
+    if "B" in cases:
+        results["train"].append(compare_training(
+            "B float32", "classifier", XB, yB, (256, 256), 256, 2, 0.1, repeats, log))
+    if "C" in cases:
+        XC, yC = data_C()
+        results["train"].append(compare_training(
+            "C regression float64", "regressor", XC, yC, (64, 64), 32,
+            2 if args.quick else 3, 0.01, repeats, log))
+    if "D" in cases:
+        results["predict"].append(compare_prediction(
+            "D predict A float64", XA, yA, (100,), 32, 0.1, repeats, log))
+        results["predict"].append(compare_prediction(
+            "D predict A float32", XA.astype(np.float32), yA, (100,), 32, 0.1, repeats, log))
+        results["predict"].append(compare_prediction(
+            "D predict B float32", XB, yB, (256, 256), 256, 0.1, repeats, log))
+    if "E" in cases:
+        sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+        results["scaling"] = scaling(sizes, 1 if args.quick else 3, log)
+    if "F" in cases:
+        results["memory"].append(memory_fit(100_000 if args.quick else 1_000_000, log))
+        stream = memory_stream(0.2 if args.quick else 2.0, 100, log)
+        if stream:
+            results["memory"].append(stream)
+
+    if args.write_docs:
+        command = "python benchmarks/bench.py " + " ".join(
+            a for a in (argv if argv is not None else sys.argv[1:]))
+        write_docs(results, info, command.strip(), ROOT / "docs" / "benchmarks.rst")
+        print("\nwrote docs/benchmarks.rst")
+
+
+if __name__ == "__main__":
+    main()
