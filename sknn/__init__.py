@@ -7,8 +7,14 @@ descent, in two estimators that work wherever scikit-learn's do.
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._classifier import SigmoidMLPClassifier
+from ._persistence import InconsistentVersionWarning
 from ._regressor import SigmoidMLPRegressor
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["SigmoidMLPClassifier", "SigmoidMLPRegressor", "__version__"]
+__all__ = [
+    "InconsistentVersionWarning",
+    "SigmoidMLPClassifier",
+    "SigmoidMLPRegressor",
+    "__version__",
+]

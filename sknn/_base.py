@@ -26,6 +26,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._backprop import forward_pass
 from ._parameters import pack
+from ._persistence import VersionedStateMixin
 from ._sgd import adaptive_learning_rate, invscaling_learning_rate
 from ._train import Workspace, run_epoch
 
@@ -46,6 +47,24 @@ def _transaction(estimator):
         raise
 
 
+def _cast_finite(A, dtype, name):
+    """A (dense or sparse) as ``dtype``; raise if the cast overflows to ±∞.
+
+    A model trained in float32 keeps float32, so a float64 input such as 1e300
+    must fail clearly here rather than turn into ∞ and then NaN downstream.
+    """
+    if A.dtype == dtype:
+        return A
+    with np.errstate(over="ignore"):
+        A = A.astype(dtype)
+    if not np.isfinite(A.data if sp.issparse(A) else A).all():
+        raise ValueError(
+            f"{name} has values too large for {np.dtype(dtype).name}, the dtype the "
+            f"model computes in (set by the X of the first fit). Scale {name}."
+        )
+    return A
+
+
 def _glorot_uniform(rng, fan_in, fan_out, dtype):
     """W ~ U(−r, r) and b ~ U(−r, r) with r = √(2 / (fan_in + fan_out)).
 
@@ -60,7 +79,7 @@ def _glorot_uniform(rng, fan_in, fan_out, dtype):
     return W, b
 
 
-class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
+class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the sigmoid MLPs; use the classifier or the regressor."""
 
     _parameter_constraints: dict = {
@@ -208,6 +227,10 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
     # ---------------------------------------------------------------- training
 
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        if incremental:
+            # scikit-learn's _fit_context validates partial_fit's parameters
+            # only on the first call; set_params can change them in between.
+            self._validate_params()
         with _transaction(self):
             return self._fit_transaction(X, y, sample_weight, incremental, classes)
 
@@ -230,11 +253,11 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
             y_numeric=self._y_numeric,
         )
         if not first_pass:
-            X = X.astype(self.coefs_[0].dtype, copy=False)
+            X = _cast_finite(X, self.coefs_[0].dtype, "X")
         sample_weight = self._validate_sample_weight(sample_weight, X)
         Y, stratify = self._validate_targets(y, first_pass=first_pass, classes=classes)
         if Y.dtype.kind == "f":
-            Y = Y.astype(X.dtype, copy=False)
+            Y = _cast_finite(Y, X.dtype, "y")
 
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
@@ -308,13 +331,20 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
                         "the last complete epoch."
                     )
                     break
-                epoch_loss = weighted_cost / total_weight
-                if not (math.isfinite(epoch_loss) and np.isfinite(theta).all()):
-                    raise ValueError(
-                        "Training diverged: the loss or the weights became non-finite "
-                        f"(learning_rate_init={self.learning_rate_init}). Lower "
-                        "learning_rate_init, or scale the inputs (e.g. MinMaxScaler)."
+                if not (math.isfinite(weighted_cost) and np.isfinite(theta).all()):
+                    message = (
+                        f"Training diverged in epoch {self.n_iter_ + 1}: the loss or the "
+                        f"weights became non-finite (learning rate {learning_rate:g}, "
+                        f"learning_rate_init={self.learning_rate_init}). Lower "
+                        "learning_rate_init, or scale X and y (e.g. MinMaxScaler)."
                     )
+                    if self.early_stopping and self.n_iter_ > 0:
+                        # Keep the best epoch so far, as when the score stalls.
+                        warnings.warn(message + " Keeping the weights of the best epoch.")
+                        velocity[:] = 0  # no use continuing from a non-finite velocity
+                        break
+                    raise ValueError(message)
+                epoch_loss = weighted_cost / total_weight
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = epoch_loss
@@ -354,12 +384,20 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
     def _split_validation(self, X, Y, y, sample_weight, stratify, rng):
         """Hold out ``validation_fraction`` of the rows (stratified by class)."""
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
-        split = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-            random_state=int(rng.integers(np.iinfo(np.int32).max)),
-        )
+        try:
+            split = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                stratify=stratify,
+                random_state=int(rng.integers(np.iinfo(np.int32).max)),
+            )
+        except ValueError as error:  # e.g. fewer validation rows than classes
+            raise ValueError(
+                f"early_stopping cannot hold out validation_fraction="
+                f"{self.validation_fraction} of {X.shape[0]} samples: {error}. The "
+                "validation set is too small: increase validation_fraction or provide "
+                "more samples."
+            ) from error
         X_train, X_val, Y_train, _, _, y_val = split[:6]
         sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
         if X_val.shape[0] < 2:
@@ -417,8 +455,17 @@ class BaseSigmoidMLP(BaseEstimator, metaclass=ABCMeta):
             X = validate_data(
                 self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
             )
-        X = X.astype(self.coefs_[0].dtype, copy=False)
-        A, _ = forward_pass(X, self.coefs_, self.intercepts_, self.out_activation_)
+        X = _cast_finite(X, self.coefs_[0].dtype, "X")
+        # Inputs far outside the training range (say 1e300) can overflow Z⁽ˡ⁾
+        # and give ∞ − ∞ = NaN: raise instead of returning NaN predictions.
+        with np.errstate(over="ignore", invalid="ignore"):
+            A, _ = forward_pass(X, self.coefs_, self.intercepts_, self.out_activation_)
+        if not np.isfinite(A[-1]).all():
+            raise ValueError(
+                "The network's output is not finite: X has values too large for the "
+                "weights (overflow in the forward pass). Scale X as in training "
+                "(e.g. MinMaxScaler)."
+            )
         return A[-1]
 
     def _predict(self, X, check_input=True):

@@ -60,6 +60,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     with mini-batches of 32, and the stopping rule ends training once the loss
     stops improving.
 
+    A fitted model saves with pickle, joblib or skops; with
+    ``skops.io.load`` the only type to trust is ``"sknn._classifier.SigmoidMLPClassifier"``
+    (see "Saving models" in the README). Loading a model saved by another
+    sknn version warns with :class:`sknn.InconsistentVersionWarning`.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -156,7 +161,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         if len(classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes, but the data "
-                f"contain only one class: {classes_[0]!r}."
+                f"contain only one class: {classes_.tolist()[0]!r}."
             )
         self.classes_ = classes_
         self.n_outputs_ = 1 if self._y_type == "binary" else len(classes_)
@@ -167,15 +172,15 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         """Check that y and ``classes`` agree with the classes fitted before."""
         if classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
             raise ValueError(
-                f"classes={list(unique_labels(classes))} differs from the classes of the "
-                f"first call, {list(self.classes_)}; classes cannot change between calls."
+                f"classes={unique_labels(classes).tolist()} differs from the classes of the "
+                f"first call, {self.classes_.tolist()}; classes cannot change between calls."
             )
         if multilabel != (self._y_type == "multilabel-indicator") or (
             multilabel and y.shape[1] != self.n_outputs_
         ):
             raise ValueError(
                 f"y is {type_of_target(y)!r} but the model was fitted on "
-                f"{self._y_type!r} targets with classes {list(self.classes_)}."
+                f"{self._y_type!r} targets with classes {self.classes_.tolist()}."
             )
 
     def _encode(self, y):
@@ -184,8 +189,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         unseen = self.classes_[codes] != y
         if np.any(unseen):
             raise ValueError(
-                f"y contains labels not in classes_ {list(self.classes_)}: "
-                f"{list(np.unique(np.asarray(y)[unseen]))}. Pass every label in "
+                f"y contains labels not in classes_ {self.classes_.tolist()}: "
+                f"{np.unique(np.asarray(y)[unseen]).tolist()}. Pass every label in "
                 "`classes` on the first call to partial_fit."
             )
         return codes

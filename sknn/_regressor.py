@@ -58,6 +58,11 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     ``'adaptive'`` schedule, which divides η by 5 whenever the loss stalls so
     that training settles instead of rattling around the minimum.
 
+    A fitted model saves with pickle, joblib or skops; with
+    ``skops.io.load`` the only type to trust is ``"sknn._regressor.SigmoidMLPRegressor"``
+    (see "Saving models" in the README). Loading a model saved by another
+    sknn version warns with :class:`sknn.InconsistentVersionWarning`.
+
     Examples
     --------
     >>> import numpy as np

@@ -1,0 +1,235 @@
+"""Faults during training: divergence, KeyboardInterrupt, early stopping's best epoch.
+
+A training call is a transaction: when it fails, the weights *and* the
+optimizer state (velocity, learning rate, t_, loss_curve_, ...) are exactly
+as before the call. Faults are injected by wrapping ``sknn._base.run_epoch``,
+the one function the epoch loop calls per epoch.
+"""
+
+import copy
+import re
+import warnings
+
+import numpy as np
+import pytest
+from _state import assert_unchanged, snapshot
+
+import sknn._base
+from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+rng = np.random.RandomState(0)
+X = rng.uniform(size=(200, 3))
+y_reg = X.sum(axis=1)
+y_clf = (X[:, 0] + X[:, 1] > 1).astype(int)
+
+
+def regressor(**params):
+    return SigmoidMLPRegressor(hidden_layer_sizes=(8,), random_state=0, **params)
+
+
+def classifier(**params):
+    return SigmoidMLPClassifier(hidden_layer_sizes=(8,), random_state=0, **params)
+
+
+def inject(monkeypatch, model, *, at_epoch, fault, record=None):
+    """Wrap run_epoch: run it, then ``fault(model)`` in call number ``at_epoch``.
+
+    ``record`` collects a copy of the weights after every epoch that ran. The
+    estimator's coefs_ are views into the θ being trained, so writing into
+    them (or reading them) reaches the training state without depending on
+    run_epoch's signature.
+    """
+    real = sknn._base.run_epoch
+    calls = []
+
+    def run_epoch(*args, **kwargs):
+        calls.append(1)
+        if fault is KeyboardInterrupt and len(calls) == at_epoch:
+            # Half an epoch's damage first, to check it is undone.
+            model.coefs_[0][...] += 1.0
+            raise KeyboardInterrupt
+        result = real(*args, **kwargs)
+        if len(calls) == at_epoch and fault is not KeyboardInterrupt:
+            fault(model)
+        if record is not None:
+            record.append(copy.deepcopy((model.coefs_, model.intercepts_)))
+        return result
+
+    monkeypatch.setattr(sknn._base, "run_epoch", run_epoch)
+    return calls
+
+
+def poison(model):
+    """The weights become non-finite in place, as a diverging update would leave them."""
+    model.coefs_[-1][0, 0] = np.inf
+    model.intercepts_[0][0] = np.nan
+
+
+# ----------------------------------------------------------------- divergence
+
+
+def test_fit_diverging_names_learning_rate_init_and_stops_at_once(monkeypatch):
+    model = regressor(learning_rate_init=1e4, max_iter=50)
+    calls = inject(monkeypatch, model, at_epoch=0, fault=None)
+    with pytest.raises(ValueError, match=r"Training diverged in epoch (\d+).*learning_rate_init=10000.0") as info:
+        model.fit(X, y_reg)
+    # Detected in the epoch where it happened: no further epoch ran.
+    assert int(re.search(r"epoch (\d+)", str(info.value)).group(1)) == len(calls) < 50
+    assert not hasattr(model, "coefs_")
+
+
+def test_failed_fit_of_fitted_model_changes_nothing():
+    model = regressor(max_iter=20).fit(X, y_reg)
+    before = snapshot(model, exclude={"learning_rate_init"})
+    model.set_params(learning_rate_init=1e4)
+    with pytest.raises(ValueError, match="learning_rate_init=10000.0"):
+        model.fit(X, y_reg)
+    assert_unchanged(model, before, exclude={"learning_rate_init"})
+
+
+def test_partial_fit_diverging_on_its_own_is_a_transaction():
+    """A stream with too large a step: the call that diverges changes nothing."""
+    model = regressor(learning_rate="constant", learning_rate_init=3.0)
+    for call in range(1, 100):
+        before = snapshot(model)
+        try:
+            model.partial_fit(X, y_reg)
+        except ValueError as error:
+            assert "Training diverged" in str(error)
+            break
+    else:
+        pytest.fail("this stream was expected to diverge")
+    assert call > 1, "the first call already diverged; the test needs a fitted model"
+    assert_unchanged(model, before)
+    for name in ["coefs_", "intercepts_", "_velocity", "_learning_rate", "t_", "loss_curve_"]:
+        assert name in before
+    assert all(np.isfinite(W).all() for W in model.coefs_ + model.intercepts_)
+
+
+@pytest.mark.parametrize("make", [regressor, classifier], ids=["regressor", "classifier"])
+def test_partial_fit_weights_poisoned_mid_call_restores_everything(monkeypatch, make):
+    model = make()
+    y = y_reg if isinstance(model, SigmoidMLPRegressor) else y_clf
+    kwargs = {} if isinstance(model, SigmoidMLPRegressor) else {"classes": [0, 1]}
+    for _ in range(3):
+        model.partial_fit(X, y, **kwargs)
+    before = snapshot(model)
+    inject(monkeypatch, model, at_epoch=1, fault=poison)
+    with pytest.raises(ValueError, match="Training diverged in epoch 1"):
+        model.partial_fit(X, y)
+    assert_unchanged(model, before)
+    monkeypatch.undo()
+    # The model carries on as if the failed call had never happened.
+    expected = copy.deepcopy(model).partial_fit(X, y)
+    model.partial_fit(X, y)
+    for W, W_expected in zip(model.coefs_, expected.coefs_):
+        np.testing.assert_array_equal(W, W_expected)
+
+
+# ----------------------------------------------------------------- KeyboardInterrupt
+
+
+@pytest.mark.parametrize("make", [regressor, classifier], ids=["regressor", "classifier"])
+@pytest.mark.parametrize("k", [1, 4])
+def test_keyboard_interrupt_in_fit_keeps_last_complete_epoch(monkeypatch, make, k):
+    model = make(max_iter=10, tol=0.0)
+    y = y_reg if isinstance(model, SigmoidMLPRegressor) else y_clf
+    inject(monkeypatch, model, at_epoch=k, fault=KeyboardInterrupt)
+    with pytest.warns(UserWarning, match="Training interrupted by user"):
+        model.fit(X, y)
+    monkeypatch.undo()
+    assert model.n_iter_ == k - 1
+    assert len(model.loss_curve_) == k - 1
+    # Exactly the model that k − 1 uninterrupted epochs give (k = 1: the initial weights).
+    if k > 1:
+        reference = make(max_iter=k - 1, tol=0.0).fit(X, y)
+    else:
+        reference = make()
+        reference._initialize([3, 8, 1], np.float64)
+    for W, W_ref in zip(model.coefs_ + model.intercepts_, reference.coefs_ + reference.intercepts_):
+        np.testing.assert_array_equal(W, W_ref)
+    # ... and a usable one.
+    assert model.predict(X).shape == (200,)
+
+
+def test_keyboard_interrupt_in_partial_fit_keeps_weights(monkeypatch):
+    model = classifier().partial_fit(X, y_clf, classes=[0, 1])
+    coefs = copy.deepcopy(model.coefs_ + model.intercepts_)
+    inject(monkeypatch, model, at_epoch=1, fault=KeyboardInterrupt)
+    with pytest.warns(UserWarning, match="Training interrupted by user"):
+        model.partial_fit(X, y_clf)
+    for W, W_before in zip(model.coefs_ + model.intercepts_, coefs):
+        np.testing.assert_array_equal(W, W_before)
+
+
+# ----------------------------------------------------------------- early stopping
+
+
+def test_early_stopping_restores_best_epoch_when_scores_get_worse(monkeypatch):
+    """A step too large makes the validation score fall after its best epoch."""
+    model = regressor(
+        learning_rate="constant", learning_rate_init=3.0, early_stopping=True, n_iter_no_change=5
+    )
+    record = []
+    inject(monkeypatch, model, at_epoch=0, fault=None, record=record)
+    model.fit(X, y_reg)
+    best = int(np.argmax(model.validation_scores_))
+    assert best < len(model.validation_scores_) - 1, "the scores were expected to get worse"
+    assert model.best_validation_score_ == model.validation_scores_[best]
+    coefs, intercepts = record[best]
+    for W, W_best in zip(model.coefs_ + model.intercepts_, coefs + intercepts):
+        np.testing.assert_array_equal(W, W_best)
+
+
+@pytest.mark.parametrize("make", [regressor, classifier], ids=["regressor", "classifier"])
+def test_early_stopping_keeps_best_epoch_when_training_diverges(monkeypatch, make):
+    model = make(early_stopping=True, n_iter_no_change=50, max_iter=50)
+    y = y_reg if isinstance(model, SigmoidMLPRegressor) else y_clf
+    record = []
+    inject(monkeypatch, model, at_epoch=6, fault=poison, record=record)
+    with pytest.warns(UserWarning, match="Training diverged in epoch 6.*Keeping the weights of the best epoch"):
+        model.fit(X, y)
+    assert model.n_iter_ == 5 == len(model.validation_scores_)
+    best = int(np.argmax(model.validation_scores_))
+    coefs, intercepts = record[best]
+    for W, W_best in zip(model.coefs_ + model.intercepts_, coefs + intercepts):
+        np.testing.assert_array_equal(W, W_best)
+    assert np.isfinite(model._velocity).all()
+    # The model predicts, and a later partial_fit starts from finite state.
+    model.set_params(early_stopping=False)
+    kwargs = {"classes": [0, 1]} if isinstance(model, SigmoidMLPClassifier) else {}
+    model.partial_fit(X, y, **kwargs)
+    assert all(np.isfinite(W).all() for W in model.coefs_)
+
+
+def test_early_stopping_diverging_in_first_epoch_raises(monkeypatch):
+    model = regressor(early_stopping=True)
+    inject(monkeypatch, model, at_epoch=1, fault=poison)
+    with pytest.raises(ValueError, match="Training diverged in epoch 1"):
+        model.fit(X, y_reg)
+    assert not hasattr(model, "coefs_")
+
+
+def test_no_runtime_warnings_while_diverging():
+    """Overflow inside a diverging fit is detected, not reported as numpy warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="Training diverged"):
+            regressor(learning_rate_init=1e4).fit(X, y_reg)
+
+
+@pytest.mark.parametrize("method", ["partial_fit", "fit-warm_start"])
+def test_training_never_writes_into_arrays_the_estimator_held(method):
+    """The transaction's premise: a call trains a copy, so the old arrays stay as they were."""
+    model = regressor(max_iter=3, warm_start=True).fit(X, y_reg)
+    held = model.coefs_ + model.intercepts_ + [model._velocity]
+    copies = [A.copy() for A in held]
+    if method == "partial_fit":
+        model.partial_fit(X, y_reg)
+    else:
+        model.fit(X, y_reg)
+    assert not np.array_equal(model.coefs_[0], copies[0])  # it did train
+    for A, A_copy in zip(held, copies):
+        np.testing.assert_array_equal(A, A_copy)
