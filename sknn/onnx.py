@@ -186,7 +186,7 @@ def _class_labels(scope, model):
     if all(isinstance(label, str) for label in classes):
         return TensorProto.STRING, np.array([label.encode("utf-8") for label in classes])
     raise ValueError(
-        f"Cannot export the class labels {list(classes)} to ONNX: labels must be "
+        f"Cannot export the class labels {classes.tolist()} to ONNX: labels must be "
         "integers, integer-valued floats or strings. Encode them first, e.g. with "
         "sklearn.preprocessing.LabelEncoder."
     )
