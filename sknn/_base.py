@@ -25,6 +25,8 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._backprop import forward_pass
+from ._callbacks import CallbackSupport, fit_task
+from ._evaluate import epoch_cost
 from ._parameters import pack
 from ._persistence import VersionedStateMixin
 from ._sgd import adaptive_learning_rate, invscaling_learning_rate
@@ -79,7 +81,7 @@ def _glorot_uniform(rng, fan_in, fan_out, dtype):
     return W, b
 
 
-class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metaclass=ABCMeta):
     """Base class of the sigmoid MLPs; use the classifier or the regressor."""
 
     _parameter_constraints: dict = {
@@ -157,6 +159,14 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         ``out_activation_``) when ``first_pass``; returns ``(Y, stratify)``.
         """
 
+    def _weight_samples(self, labels, sample_weight, *, dtype, incremental):
+        """The weights sᵢ training uses: ``sample_weight`` as given by default.
+
+        The classifier multiplies in its ``class_weight``; ``labels`` are the
+        1-D labels ``_validate_targets`` returned (None for multilabel).
+        """
+        return sample_weight
+
     @abstractmethod
     def _decode(self, Y_hat):
         """Turn output activations into predictions."""
@@ -211,6 +221,7 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         self._no_improvement_count = 0
         self.best_loss_ = np.inf
         self.validation_scores_ = self.best_validation_score_ = None
+        self.validation_loss_curve_ = None
 
     def _check_layers(self, layer_units):
         """Check that the current weights fit the data and hyperparameters."""
@@ -231,10 +242,14 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
             # scikit-learn's _fit_context validates partial_fit's parameters
             # only on the first call; set_params can change them in between.
             self._validate_params()
+        # Callbacks (scikit-learn >= 1.9): a fit task with one sub-task per epoch;
+        # partial_fit is a fit task of one epoch. Set up outside the transaction,
+        # so that a failed call still tears the callbacks down.
+        task = fit_task(self, n_epochs=1 if incremental else self.max_iter)
         with _transaction(self):
-            return self._fit_transaction(X, y, sample_weight, incremental, classes)
+            return self._fit_transaction(X, y, sample_weight, incremental, classes, task)
 
-    def _fit_transaction(self, X, y, sample_weight, incremental, classes):
+    def _fit_transaction(self, X, y, sample_weight, incremental, classes, task):
         if incremental and self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: there is no "
@@ -255,7 +270,13 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         if not first_pass:
             X = _cast_finite(X, self.coefs_[0].dtype, "X")
         sample_weight = self._validate_sample_weight(sample_weight, X)
+        # Callbacks see the data of the call, and score with the caller's weights.
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        seen = dict(X=X, y=y, metadata=metadata)
         Y, stratify = self._validate_targets(y, first_pass=first_pass, classes=classes)
+        sample_weight = self._weight_samples(
+            stratify, sample_weight, dtype=X.dtype, incremental=incremental
+        )
         if Y.dtype.kind == "f":
             Y = _cast_finite(Y, X.dtype, "y")
 
@@ -268,6 +289,7 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         # The transaction: train a private copy of θ; the estimator's old
         # arrays stay untouched until the call succeeds.
         theta, self.coefs_, self.intercepts_ = pack(self.coefs_, self.intercepts_, X.dtype)
+        task.call_on_fit_task_begin(estimator=self, **seen)
         if incremental and getattr(self, "_velocity", None) is not None and (
             self._velocity.shape == theta.shape
         ):
@@ -280,13 +302,14 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         rng = np.random.default_rng([self._seed, self.t_])
         if sp.issparse(X):
             X = X.tocsr()  # row batches
-        X_val = y_val = sw_val = None
+        validation = None
         if self.early_stopping:
             # A fresh held-out set each call, so scores start afresh too.
-            X, X_val, Y, y_val, sample_weight, sw_val = self._split_validation(
+            X, Y, sample_weight, validation = self._split_validation(
                 X, Y, y, sample_weight, stratify, rng
             )
             self.validation_scores_ = []
+            self.validation_loss_curve_ = []
             self.best_validation_score_ = -np.inf
             self.best_loss_ = None
             self._no_improvement_count = 0
@@ -294,6 +317,7 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         elif self.best_loss_ is None:  # the last fit used early stopping
             self.best_loss_ = np.inf
             self.validation_scores_ = self.best_validation_score_ = None
+            self.validation_loss_curve_ = None
 
         n_samples = X.shape[0]
         batch_size = min(self.batch_size, n_samples)
@@ -304,6 +328,8 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
 
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(n_epochs):
+                epoch_task = task.subcontext(task_name="epoch")
+                epoch_task.call_on_fit_task_begin(estimator=self, **seen)
                 snapshot = theta.copy(), velocity.copy()
                 try:
                     weighted_cost, total_weight = run_epoch(
@@ -326,6 +352,7 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
                     )
                 except KeyboardInterrupt:
                     theta[:], velocity[:] = snapshot
+                    epoch_task.call_on_fit_task_end(estimator=self)  # an empty task
                     warnings.warn(
                         "Training interrupted by user; the model keeps the weights of "
                         "the last complete epoch."
@@ -353,10 +380,13 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
                     print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}")
 
                 if self.early_stopping:
-                    if self._update_validation(X_val, y_val, sw_val):
+                    if self._update_validation(*validation, batch_size=batch_size):
                         best_theta[:] = theta
                 else:
                     self._update_training_loss(epoch_loss)
+                stop_requested = epoch_task.call_on_fit_task_end(
+                    estimator=self, reconstruction_attributes=self._epoch_state, **seen
+                )
                 if self.learning_rate == "invscaling":
                     learning_rate = invscaling_learning_rate(
                         self.learning_rate_init, self.t_, self.power_t
@@ -366,7 +396,7 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
                     if next_rate is None:
                         break
                     learning_rate = next_rate
-                if incremental:
+                if incremental or stop_requested:
                     break
                 if self.n_iter_ == self.max_iter:
                     warnings.warn(
@@ -379,10 +409,33 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
             theta[:] = best_theta
         self._velocity = velocity
         self._learning_rate = learning_rate
+        task.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **seen)
         return self
 
+    def _epoch_state(self):
+        """Copies of what changes from epoch to epoch, for a callback's ``fitted_estimator``.
+
+        Called lazily, only when a callback asks for the fitted estimator.
+        """
+        state = {
+            "coefs_": [W.copy() for W in self.coefs_],
+            "intercepts_": [b.copy() for b in self.intercepts_],
+            "n_iter_": self.n_iter_,
+            "t_": self.t_,
+            "loss_": self.loss_,
+            "loss_curve_": list(self.loss_curve_),
+        }
+        if self.early_stopping:
+            state["validation_scores_"] = list(self.validation_scores_)
+            state["validation_loss_curve_"] = list(self.validation_loss_curve_)
+        return state
+
     def _split_validation(self, X, Y, y, sample_weight, stratify, rng):
-        """Hold out ``validation_fraction`` of the rows (stratified by class)."""
+        """Hold out ``validation_fraction`` of the rows (stratified by class).
+
+        Returns the training part ``X, Y, sample_weight`` and the held-out
+        ``(X_val, Y_val, y_val, sw_val)``.
+        """
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
         try:
             split = train_test_split(
@@ -398,21 +451,39 @@ class BaseSigmoidMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
                 "validation set is too small: increase validation_fraction or provide "
                 "more samples."
             ) from error
-        X_train, X_val, Y_train, _, _, y_val = split[:6]
+        X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
         sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
         if X_val.shape[0] < 2:
             raise ValueError(
                 f"The validation set is too small ({X_val.shape[0]} rows): increase "
                 "validation_fraction or provide more samples."
             )
-        return X_train, X_val, Y_train, y_val, sw_train, sw_val
+        return X_train, Y_train, sw_train, (X_val, Y_val, y_val, sw_val)
 
-    def _update_validation(self, X_val, y_val, sw_val):
-        """Record the validation score; True when it is the best so far."""
+    def _update_validation(self, X_val, Y_val, y_val, sw_val, *, batch_size):
+        """Record the validation score and loss; True when the score is the best so far."""
         score = self._score(X_val, y_val, sw_val)
         self.validation_scores_.append(score)
+        # The training cost on the held-out rows, averaged over mini-batches
+        # as loss_ is, so that the two curves are on one scale.
+        self.validation_loss_curve_.append(
+            epoch_cost(
+                X_val,
+                Y_val,
+                self.coefs_,
+                self.intercepts_,
+                batch_size=batch_size,
+                loss=self.loss,
+                out_activation=self.out_activation_,
+                alpha=self.alpha,
+                sample_weight=sw_val,
+            )
+        )
         if self.verbose:
-            print(f"Validation score: {score:f}")
+            print(
+                f"Validation score: {score:f}, validation loss = "
+                f"{self.validation_loss_curve_[-1]:.8f}"
+            )
         if score < self.best_validation_score_ + self.tol:
             self._no_improvement_count += 1
         else:

@@ -2,15 +2,22 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import inspect
+
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSigmoidMLP
 from ._docstrings import fill_doc
+
+# Recent scikit-learn counts the classes by sample weight for 'balanced' (so
+# that a weight of 2 is the same as a repeated row); older versions count rows.
+_BALANCED_TAKES_WEIGHTS = "sample_weight" in inspect.signature(compute_class_weight).parameters
 
 
 @fill_doc(learning_rate="constant", learning_rate_init=0.1, max_iter=200, momentum=0.9)
@@ -33,6 +40,21 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         ½ ‖ŷ − y‖² on one-hot targets with sigmoid outputs (one unit per class;
         ``predict_proba`` normalises their activations to sum to one).
 
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, ``{{label: weight}}``: every sample's weight sᵢ
+        in the cost is multiplied by the weight of its class (and by its
+        ``sample_weight``, if given). ``'balanced'`` uses
+        n_samples / (n_classes × count of the class), so that every class
+        carries the same total weight; the counts are sums of sample weights
+        where scikit-learn's ``compute_class_weight`` takes ``sample_weight``
+        (recent versions), numbers of rows on older ones. None gives
+        every class weight 1. With ``early_stopping``, the held-out score and
+        loss are weighted the same way (so ``'balanced'`` stops on balanced
+        accuracy). Not available for multilabel targets; for
+        ``partial_fit``, compute balanced weights once with
+        :func:`~sklearn.utils.class_weight.compute_class_weight` and pass them
+        as a dict.
+
     {training}
 
     Attributes
@@ -48,7 +70,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     See Also
     --------
     SigmoidMLPRegressor : The same network for regression.
-    sklearn.neural_network.MLPClassifier : scikit-learn's MLP, which this one
+    sklearn.neural_network.MLPClassifier : The MLP of scikit-learn, which this one
         matches with ``activation='logistic', solver='sgd'``.
 
     Notes
@@ -64,6 +86,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     ``skops.io.load`` the only type to trust is ``"sknn._classifier.SigmoidMLPClassifier"``
     (see "Saving models" in the README). Loading a model saved by another
     sknn version warns with :class:`sknn.InconsistentVersionWarning`.
+
+    {callbacks}
 
     Examples
     --------
@@ -84,6 +108,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     _parameter_constraints: dict = {
         **BaseSigmoidMLP._parameter_constraints,
         "loss": [StrOptions({"log_loss", "squared_error"})],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
     }
 
     def __init__(
@@ -91,6 +116,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         hidden_layer_sizes=(100,),
         *,
         loss="log_loss",
+        class_weight=None,
         alpha=1e-4,
         batch_size=32,
         learning_rate="constant",
@@ -128,6 +154,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             n_iter_no_change=n_iter_no_change,
         )
         self.loss = loss
+        self.class_weight = class_weight
 
     def _validate_targets(self, y, *, first_pass, classes):
         if y.ndim == 2 and y.shape[1] == 1:
@@ -144,6 +171,49 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         if self._y_type == "binary":
             return (codes == 1)[:, np.newaxis], y
         return codes[:, np.newaxis] == np.arange(len(self.classes_)), y
+
+    def _weight_samples(self, labels, sample_weight, *, dtype, incremental):
+        """sᵢ × weight of the class of sample i, as scikit-learn's classifiers combine them."""
+        if self.class_weight is None:
+            return sample_weight
+        if self._y_type == "multilabel-indicator":
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; weight the "
+                "samples with sample_weight instead."
+            )
+        if incremental and self.class_weight == "balanced":
+            # As SGDClassifier: one chunk of a stream does not show the class frequencies.
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit: a chunk does "
+                "not show the class frequencies of the stream. Compute the weights once "
+                "with sklearn.utils.class_weight.compute_class_weight('balanced', "
+                "classes=classes, y=y) on a large enough sample of the targets and pass "
+                "them as a dict: class_weight=dict(zip(classes, weights))."
+            )
+        extra = {"sample_weight": sample_weight} if _BALANCED_TAKES_WEIGHTS else {}
+        with np.errstate(divide="ignore"):  # 'balanced', a class of zero total weight
+            weights = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=labels, **extra
+            )
+        bad = ~(np.isfinite(weights) & (weights >= 0))
+        if np.any(bad):
+            reason = (
+                ": their samples have zero total sample_weight"
+                if self.class_weight == "balanced"
+                else ""
+            )
+            raise ValueError(
+                f"class_weight={self.class_weight!r} gives the classes "
+                f"{self.classes_[bad].tolist()} no finite weight >= 0{reason}."
+            )
+        per_sample = weights[self._encode(labels)].astype(dtype)
+        if sample_weight is not None:
+            per_sample *= sample_weight
+        if not per_sample.sum() > 0:
+            raise ValueError(
+                "class_weight and sample_weight together give every sample zero weight."
+            )
+        return per_sample
 
     def _set_classes(self, y, classes, multilabel):
         """Define ``classes_`` and the output layer from y (or ``classes``)."""

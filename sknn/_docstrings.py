@@ -23,8 +23,9 @@ SHARED = {
         Learning-rate schedule:
 
         - ``'constant'``: η = ``learning_rate_init`` throughout.
-        - ``'invscaling'``: η = ``learning_rate_init`` / (t + 1)^``power_t``
-          after each epoch, with t the number of samples seen.
+        - ``'invscaling'``: η = η₀ / (t + 1)^p after each epoch, with
+          η₀ = ``learning_rate_init``, p = ``power_t`` and t the number of
+          samples seen.
         - ``'adaptive'``: η stays constant while the training loss (or the
           validation score, with ``early_stopping``) keeps improving; after
           ``n_iter_no_change`` epochs without improvement by ``tol`` it is
@@ -88,6 +89,14 @@ SHARED = {
         Score on the held-out set after every epoch of the last ``fit``, with
         ``early_stopping``; None otherwise.
 
+    validation_loss_curve_ : list of float or None
+        The cost C on the held-out set after every epoch of the last ``fit``,
+        with ``early_stopping``; None otherwise. It is ``loss_`` computed on
+        the held-out rows with the weights at the end of the epoch (same cost,
+        penalty, sample and class weights, averaged over mini-batches of
+        ``batch_size`` rows), so it can be plotted beside ``loss_curve_``: the
+        gap between the two curves shows over-fitting.
+
     best_validation_score_ : float or None
         The best of ``validation_scores_``; None without ``early_stopping``.
 
@@ -105,7 +114,7 @@ SHARED = {
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit; only defined when X has feature
         names that are all strings.
 
@@ -117,6 +126,19 @@ SHARED = {
 
     n_outputs_ : int
         Number of output units.""",
+    "callbacks": """With scikit-learn >= 1.9, :meth:`set_callbacks` attaches callbacks from
+    :mod:`sklearn.callback`, such as ``ProgressBar()`` (needs rich: install the
+    ``progress`` extra) or ``ScoringMonitor(scoring=...)``. In a ``Pipeline``
+    or ``GridSearchCV``, a ``ProgressBar`` set on the outer estimator reaches
+    the network; a ``ScoringMonitor`` is set on the network itself and scores
+    every fit the search makes. Every ``fit`` is a
+    fit task with one sub-task per epoch (at most ``max_iter``), every
+    ``partial_fit`` a fit task with exactly one epoch. At the end of each epoch
+    a callback receives the data of the call, the caller's ``sample_weight``
+    (without class weights) and an estimator that predicts with the weights of
+    that epoch; returning True stops training after the epoch, without a
+    ``ConvergenceWarning``. With an older scikit-learn, ``set_callbacks``
+    raises an ``ImportError`` and training is unchanged.""",
 }
 
 

@@ -47,7 +47,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     See Also
     --------
     SigmoidMLPClassifier : The same network for classification.
-    sklearn.neural_network.MLPRegressor : scikit-learn's MLP, which this one
+    sklearn.neural_network.MLPRegressor : The MLP of scikit-learn, which this one
         matches with ``activation='logistic', solver='sgd'``.
 
     Notes
@@ -62,6 +62,8 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     ``skops.io.load`` the only type to trust is ``"sknn._regressor.SigmoidMLPRegressor"``
     (see "Saving models" in the README). Loading a model saved by another
     sknn version warns with :class:`sknn.InconsistentVersionWarning`.
+
+    {callbacks}
 
     Examples
     --------

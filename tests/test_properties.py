@@ -18,8 +18,13 @@ from sknn._backprop import backprop
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
+# derandomize: the same examples on every run, so CI cannot turn red by chance.
 SETTINGS = settings(
-    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=100,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 hidden_layers = st.lists(st.integers(1, 6), min_size=0, max_size=3).map(tuple)
@@ -66,7 +71,14 @@ def problems(draw):
 def test_outputs_are_finite_and_well_shaped(problem, dtype):
     task, X, y, model = problem
     X = X.astype(dtype)
-    model.fit(X, y)
+    try:
+        model.fit(X, y)
+    except ValueError as error:
+        # An identity output on unscaled inputs (X up to 1e3) can truly diverge
+        # under SGD; that must be the clear divergence error, never NaN output.
+        assert task in ("regression", "multi-output"), error
+        assert "diverged" in str(error) and "learning_rate_init" in str(error)
+        return
     assert model.coefs_[0].dtype == dtype
     n = X.shape[0]
     prediction = model.predict(X)

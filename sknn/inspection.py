@@ -1,0 +1,270 @@
+"""Look inside a fitted network: activations, gradients, and a gradient check.
+
+Everything here runs the very functions training runs: the forward pass of
+:mod:`sknn._backprop`, its backpropagation, the estimator's own checks and
+target encoding. So :func:`gradients` is the gradient SGD would step along
+from the current weights, and :func:`check_gradients` tests that gradient
+against the slope of the cost measured by central finite differences.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._backprop import backprop, forward_pass
+from ._base import BaseSigmoidMLP
+from ._evaluate import batch_cost
+from ._parameters import pack
+
+__all__ = ["activations", "check_gradients", "gradients"]
+
+
+def _check_network(estimator):
+    if not isinstance(estimator, BaseSigmoidMLP):
+        raise TypeError(
+            "estimator must be a fitted SigmoidMLPClassifier or SigmoidMLPRegressor, got "
+            f"{type(estimator).__name__}. For a Pipeline, pass its last step and the "
+            "data transformed by the steps before it."
+        )
+    check_is_fitted(estimator)
+
+
+def _input(estimator, X):
+    """X checked against the fit, in the dtype of the weights."""
+    X = validate_data(
+        estimator, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+    )
+    return X.astype(estimator.coefs_[0].dtype, copy=False)
+
+
+def _training_data(estimator, X, y, sample_weight):
+    """(X, Y, s) exactly as ``fit(X, y, sample_weight)`` would train on them.
+
+    Reuses the estimator's checks and encoding (one-hot or 0/1 targets, class
+    weights multiplied into the sample weights); changes nothing on it.
+    """
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        accept_sparse=["csr", "csc"],
+        multi_output=True,
+        dtype=(np.float64, np.float32),
+        reset=False,
+        y_numeric=estimator._y_numeric,
+    )
+    X = X.astype(estimator.coefs_[0].dtype, copy=False)
+    sample_weight = estimator._validate_sample_weight(sample_weight, X)
+    Y, labels = estimator._validate_targets(y, first_pass=False, classes=None)
+    sample_weight = estimator._weight_samples(
+        labels, sample_weight, dtype=X.dtype, incremental=False
+    )
+    return X, Y.astype(X.dtype, copy=False), sample_weight
+
+
+def _cost_settings(estimator):
+    return dict(loss=estimator.loss, out_activation=estimator.out_activation_, alpha=estimator.alpha)
+
+
+def activations(estimator, X):
+    """The activations A⁽ˡ⁾ of every layer for the samples X.
+
+    The forward pass prediction runs, Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾ and
+    A⁽ˡ⁾ = σ(Z⁽ˡ⁾), keeping every layer: the hidden representations the
+    network learned, and how far into the flat tails of σ its units sit.
+
+    Parameters
+    ----------
+    estimator : SigmoidMLPClassifier or SigmoidMLPRegressor
+        A fitted network.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The input samples.
+
+    Returns
+    -------
+    list of ndarray
+        ``A[l]`` is A⁽ˡ⁾, of shape (n_samples, units of layer l), for
+        l = 0..L: ``A[0]`` is X itself (as checked), ``A[1:-1]`` the sigmoid
+        activations of the hidden layers, ``A[-1]`` the output ŷ.
+
+    See Also
+    --------
+    gradients : ∂C/∂W⁽ˡ⁾ and ∂C/∂b⁽ˡ⁾ of every layer.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sknn import SigmoidMLPClassifier
+    >>> from sknn.inspection import activations
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8, 3), max_iter=20,
+    ...                              random_state=0).fit(X / 8, y)
+    >>> A = activations(model, X[:5] / 8)
+    >>> [a.shape for a in A]
+    [(5, 4), (5, 8), (5, 3), (5, 3)]
+    >>> bool(((A[1] > 0) & (A[1] < 1)).all())  # sigmoid units
+    True
+    """
+    _check_network(estimator)
+    X = _input(estimator, X)
+    A, _ = forward_pass(X, estimator.coefs_, estimator.intercepts_, estimator.out_activation_)
+    return A
+
+
+def gradients(estimator, X, y, sample_weight=None):
+    """∂C/∂W⁽ˡ⁾ and ∂C/∂b⁽ˡ⁾ of every layer, by the backpropagation training uses.
+
+    C is the cost that ``fit(X, y, sample_weight)`` minimises, taken over all
+    of (X, y) as one batch, at the current weights:
+    C = (1/m) Σᵢ sᵢ lossᵢ + (α / 2m) Σₗ ‖W⁽ˡ⁾‖², with the targets encoded
+    and the samples weighted (``sample_weight``, and ``class_weight`` for a
+    classifier) as training does.
+
+    Parameters
+    ----------
+    estimator : SigmoidMLPClassifier or SigmoidMLPRegressor
+        A fitted network.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The input samples.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Their targets (labels for a classifier).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights; None gives every sample 1.
+
+    Returns
+    -------
+    coef_grads : list of ndarray
+        ``coef_grads[l]`` is ∂C/∂W⁽ˡ⁺¹⁾, shaped like ``estimator.coefs_[l]``.
+    intercept_grads : list of ndarray
+        ``intercept_grads[l]`` is ∂C/∂b⁽ˡ⁺¹⁾, shaped like ``estimator.intercepts_[l]``.
+
+    See Also
+    --------
+    check_gradients : Compare these gradients with finite differences.
+
+    Examples
+    --------
+    The gradient norm of each layer; training on the same data again would
+    step along minus these gradients:
+
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from sknn import SigmoidMLPClassifier
+    >>> from sknn.inspection import gradients
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=20,
+    ...                              random_state=0).fit(X / 8, y)
+    >>> dW, db = gradients(model, X / 8, y)
+    >>> [g.shape for g in dW], [g.shape for g in db]
+    ([(4, 8), (8, 3)], [(8,), (3,)])
+    >>> bool(np.linalg.norm(dW[1]) > 0)
+    True
+    """
+    _check_network(estimator)
+    X, Y, sample_weight = _training_data(estimator, X, y, sample_weight)
+    _, coef_grads, intercept_grads = backprop(
+        X,
+        Y,
+        estimator.coefs_,
+        estimator.intercepts_,
+        sample_weight=sample_weight,
+        **_cost_settings(estimator),
+    )
+    return coef_grads, intercept_grads
+
+
+def check_gradients(
+    estimator, X, y, sample_weight=None, *, epsilon=1e-4, max_params=None, random_state=None
+):
+    """Largest relative difference between backprop and central finite differences.
+
+    For each parameter θⱼ (every weight and bias), the slope of the cost is
+    measured as (C(θ + ε eⱼ) − C(θ − ε eⱼ)) / 2ε, with C evaluated by a plain
+    forward pass, and compared with ∂C/∂θⱼ from :func:`gradients`:
+
+        max over j of |gⱼ − ĝⱼ| / max(|gⱼ|, |ĝⱼ|, 1e-8)
+
+    The floor 1e-8 sits above the rounding noise of the finite differences
+    (about 1e-12 for costs near 1 and ε = 1e-4), so a gradient that has all
+    but vanished does not count as a mismatch. Correct backpropagation gives
+    about 1e-7 for a shallow network and 1e-4 for a deep sigmoid stack whose
+    gradients nearly vanish; a wrong equation gives values near 1. Computed in
+    float64 whatever the dtype of the network.
+
+    Parameters
+    ----------
+    estimator : SigmoidMLPClassifier or SigmoidMLPRegressor
+        A fitted network.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The input samples.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Their targets (labels for a classifier).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights; None gives every sample 1.
+    epsilon : float, default=1e-4
+        The step ε of the finite differences. Their error is about ε² |C‴|
+        (truncation) plus 1e-16 |C| / ε (rounding).
+    max_params : int, default=None
+        Check only this many parameters, drawn at random (two forward passes
+        each); None checks them all.
+    random_state : int, RandomState instance or None, default=None
+        Draws the parameters checked when ``max_params`` is set.
+
+    Returns
+    -------
+    float
+        The largest relative difference.
+
+    See Also
+    --------
+    gradients : The gradients by backpropagation.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sknn import SigmoidMLPClassifier
+    >>> from sknn.inspection import check_gradients
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(5,), max_iter=20,
+    ...                              random_state=0).fit(X / 8, y)
+    >>> check_gradients(model, X / 8, y) < 1e-6
+    True
+    """
+    _check_network(estimator)
+    if not epsilon > 0:
+        raise ValueError(f"epsilon must be a positive step, got {epsilon!r}.")
+    X, Y, sample_weight = _training_data(estimator, X, y, sample_weight)
+    X = X.astype(np.float64, copy=False)
+    Y = Y.astype(np.float64, copy=False)
+    if sample_weight is not None:
+        sample_weight = sample_weight.astype(np.float64, copy=False)
+    # θ as one float64 vector; coefs and intercepts are views, so moving θⱼ moves the network.
+    theta, coefs, intercepts = pack(estimator.coefs_, estimator.intercepts_, np.float64)
+    settings = dict(sample_weight=sample_weight, **_cost_settings(estimator))
+    _, coef_grads, intercept_grads = backprop(X, Y, coefs, intercepts, **settings)
+    analytic, _, _ = pack(coef_grads, intercept_grads, np.float64)
+
+    indices = np.arange(theta.size)
+    if max_params is not None:
+        if not 1 <= max_params:
+            raise ValueError(f"max_params must be a positive int or None, got {max_params!r}.")
+        rng = check_random_state(random_state)
+        indices = rng.choice(theta.size, size=min(int(max_params), theta.size), replace=False)
+
+    def C():
+        return batch_cost(X, Y, coefs, intercepts, **settings)
+
+    numeric = np.empty(indices.size)
+    for k, j in enumerate(indices):
+        saved = theta[j]
+        theta[j] = saved + epsilon
+        C_plus = C()
+        theta[j] = saved - epsilon
+        C_minus = C()
+        theta[j] = saved
+        numeric[k] = (C_plus - C_minus) / (2 * epsilon)
+    g = analytic[indices]
+    scale = np.maximum(np.maximum(np.abs(g), np.abs(numeric)), 1e-8)
+    return float(np.max(np.abs(g - numeric) / scale))
