@@ -121,7 +121,7 @@ def to_onnx(estimator, X_sample, *, zipmap=False, target_opset=None):
         A few rows of input. Only its dtype and number of columns are used:
         float32 gives a float graph, float64 a double graph.
     zipmap : bool or 'columns', default=False
-        skl2onnx's ``zipmap`` option for the sknn classifiers. False gives the
+        The skl2onnx option ``zipmap`` for the sknn classifiers. False gives the
         probabilities as one (n_samples, n_classes) tensor, True as a list of
         dicts {label: probability}.
     target_opset : int, default=None
@@ -129,7 +129,7 @@ def to_onnx(estimator, X_sample, *, zipmap=False, target_opset=None):
 
     Returns
     -------
-    onx : onnx.ModelProto
+    onnx.ModelProto
         The model. Its input is ``X``; a classifier's outputs are ``label``
         and ``probabilities``, a regressor's ``variable`` of shape
         (n_samples, n_outputs) (``predict`` returns it 1-D for one output).
