@@ -182,7 +182,7 @@ def check_gradients(
 
     For each parameter θⱼ (every weight and bias), the slope of the cost is
     measured as (C(θ + ε eⱼ) − C(θ − ε eⱼ)) / 2ε, with C evaluated by a plain
-    forward pass, and compared with ∂C/∂θⱼ from :func:`gradients`:
+    forward pass, and compared with ∂C/∂θⱼ from :func:`gradients`::
 
         max over j of |gⱼ − ĝⱼ| / max(|gⱼ|, |ĝⱼ|, 1e-8)
 
@@ -204,8 +204,8 @@ def check_gradients(
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights; None gives every sample 1.
     epsilon : float, default=1e-4
-        The step ε of the finite differences. Their error is about ε² |C‴|
-        (truncation) plus 1e-16 |C| / ε (rounding).
+        The step ε of the finite differences. Their error is about ε² ``|C‴|``
+        (truncation) plus 1e-16 ``|C|`` / ε (rounding).
     max_params : int, default=None
         Check only this many parameters, drawn at random (two forward passes
         each); None checks them all.
