@@ -17,8 +17,10 @@ binary (one sigmoid unit)     [1 − ŷ, ŷ]                   ``classes_[ŷ > 0
 multiclass, log_loss          softmax ŷ                    ``classes_[argmax ŷ]``
 multiclass, squared_error     ŷ / Σₖ ŷₖ (1/K if Σ = 0)     ``classes_[argmax ŷ]``
 multilabel                    ŷ (one column per label)     ``(ŷ > 0.5)`` as int64
-regression                    (output ``variable``: ŷ, of shape (n_samples, n_outputs))
 ============================  ===========================  ==========================
+
+A regressor's one output, ``variable``, is ŷ itself, of shape
+(n_samples, n_outputs) even for one output (``predict`` returns that 1-D).
 
 skl2onnx's own converter for scikit-learn's MLP is not reused: it gives a
 multilabel model with two labels four probability columns ([1 − ŷ, ŷ] as if
