@@ -101,8 +101,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     >>> model = make_pipeline(MinMaxScaler(), SigmoidMLPClassifier(random_state=0))
     >>> model.fit(X_train, y_train).score(X_test, y_test) > 0.9
     True
-    >>> model.predict_proba(X_test[:1]).round(2).sum()
-    np.float64(1.0)
+    >>> print(model.predict_proba(X_test[:1]).round(2).sum())
+    1.0
     """
 
     _parameter_constraints: dict = {

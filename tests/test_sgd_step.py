@@ -45,7 +45,9 @@ One step θ ← θ − η ∂C/∂θ with η = 2 (momentum 0):
 
 import numpy as np
 import pytest
+import sklearn
 from numpy.testing import assert_allclose
+from sklearn.utils.fixes import parse_version
 
 from sknn import SigmoidMLPRegressor
 from sknn._backprop import backprop, forward_pass
@@ -343,6 +345,8 @@ def test_initial_weights_equal_scikit_learns(task):
 )
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 def test_training_equals_scikit_learns(task, schedule, weighted):
+    if weighted and parse_version(sklearn.__version__) < parse_version("1.7"):
+        pytest.skip("scikit-learn's MLP takes sample_weight from version 1.7 on")
     X, y = _problem(task)
     sample_weight = np.random.RandomState(5).uniform(0.5, 2.0, size=len(y)) if weighted else None
     params = dict(
@@ -351,7 +355,7 @@ def test_training_equals_scikit_learns(task, schedule, weighted):
     )
     ours, theirs = _pair(task, **params)
     ours.fit(X, y, sample_weight=sample_weight)
-    theirs.fit(X, y, sample_weight=sample_weight)
+    theirs.fit(X, y, **({} if sample_weight is None else {"sample_weight": sample_weight}))
 
     assert ours.n_iter_ == theirs.n_iter_ == 25
     for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
