@@ -189,6 +189,32 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 )
         return [int(size) for size in sizes]
 
+    def _validate_X_y(self, X, y, *, reset):
+        """Check X and y; once fitted, X takes the dtype of the weights.
+
+        ``reset=True`` (a fresh fit) records ``n_features_in_`` and
+        ``feature_names_in_``; otherwise X must match them.
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+            y_numeric=self._y_numeric,
+        )
+        if not reset:
+            X = _cast_finite(X, self.coefs_[0].dtype, "X")
+        return X, y
+
+    def _validate_X(self, X):
+        """Check X against the fitted model (features, names)."""
+        return validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+        )
+
     def _validate_sample_weight(self, sample_weight, X):
         if sample_weight is None:
             return None
@@ -257,18 +283,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             )
         hidden = self._layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=first_pass,
-            y_numeric=self._y_numeric,
-        )
-        if not first_pass:
-            X = _cast_finite(X, self.coefs_[0].dtype, "X")
+        X, y = self._validate_X_y(X, y, reset=first_pass)
         sample_weight = self._validate_sample_weight(sample_weight, X)
         # Callbacks see the data of the call, and score with the caller's weights.
         metadata = None if sample_weight is None else {"sample_weight": sample_weight}
@@ -523,9 +538,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         """ŷ for X with the current weights; allocates its own arrays (thread-safe)."""
         check_is_fitted(self)
         if check_input:
-            X = validate_data(
-                self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
-            )
+            X = self._validate_X(X)
         X = _cast_finite(X, self.coefs_[0].dtype, "X")
         # Inputs far outside the training range (say 1e300) can overflow Z⁽ˡ⁾
         # and give ∞ − ∞ = NaN: raise instead of returning NaN predictions.

@@ -11,10 +11,10 @@ against the slope of the cost measured by central finite differences.
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._backprop import backprop, forward_pass
-from ._base import BaseSigmoidMLP
+from ._base import BaseSigmoidMLP, _cast_finite
 from ._evaluate import batch_cost
 from ._parameters import pack
 
@@ -33,10 +33,7 @@ def _check_network(estimator):
 
 def _input(estimator, X):
     """X checked against the fit, in the dtype of the weights."""
-    X = validate_data(
-        estimator, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
-    )
-    return X.astype(estimator.coefs_[0].dtype, copy=False)
+    return _cast_finite(estimator._validate_X(X), estimator.coefs_[0].dtype, "X")
 
 
 def _training_data(estimator, X, y, sample_weight):
@@ -45,17 +42,7 @@ def _training_data(estimator, X, y, sample_weight):
     Reuses the estimator's checks and encoding (one-hot or 0/1 targets, class
     weights multiplied into the sample weights); changes nothing on it.
     """
-    X, y = validate_data(
-        estimator,
-        X,
-        y,
-        accept_sparse=["csr", "csc"],
-        multi_output=True,
-        dtype=(np.float64, np.float32),
-        reset=False,
-        y_numeric=estimator._y_numeric,
-    )
-    X = X.astype(estimator.coefs_[0].dtype, copy=False)
+    X, y = estimator._validate_X_y(X, y, reset=False)
     sample_weight = estimator._validate_sample_weight(sample_weight, X)
     Y, labels = estimator._validate_targets(y, first_pass=False, classes=None)
     sample_weight = estimator._weight_samples(
