@@ -305,7 +305,9 @@ class Buffers:
 
     ``A[0]`` is left for the input batch; ``A[l]``, ``deltas[l - 1]`` and
     ``scratch[l - 1]`` hold A⁽ˡ⁾, δ⁽ˡ⁾ and σ′ of layer l; ``Z_out`` holds Z⁽ᴸ⁾,
-    ``out_scratch`` the log-loss's work and ``coef_scratch[l - 1]`` (α / m) W⁽ˡ⁾.
+    and ``out_scratch`` the log-loss's work. (Training calls :func:`backprop`
+    with α = 0 and adds the penalty once over θ, so there is no room here for
+    (α / m) W⁽ˡ⁾: called with α > 0, :func:`weight_gradient` allocates it.)
 
     Parameters
     ----------
@@ -334,11 +336,6 @@ class Buffers:
             self.deltas = [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
             self.scratch = [np.empty((n_rows, n), dtype) for n in layer_units[1:-1]]
             self.out_scratch = np.empty((n_rows, layer_units[-1]), dtype)
-            self.coef_scratch = [
-                np.empty((fan_in, fan_out), dtype)
-                for fan_in, fan_out in zip(layer_units, layer_units[1:])
-            ]
-
 
 def backprop(
     X,
@@ -423,10 +420,7 @@ def backprop(
 
     # From the output layer back to the first: δ⁽ˡ⁾ needs δ⁽ˡ⁺¹⁾ and W⁽ˡ⁺¹⁾.
     for l in range(n_layers - 1, -1, -1):
-        weight_gradient(
-            A[l], deltas[l], coefs[l], alpha, m,
-            out=coef_grads[l], scratch=buffers.coef_scratch[l],
-        )
+        weight_gradient(A[l], deltas[l], coefs[l], alpha, m, out=coef_grads[l])
         bias_gradient(deltas[l], out=intercept_grads[l])
         if l > 0:
             hidden_error(
