@@ -28,14 +28,19 @@ safe to run from several threads on one model.
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative
+from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative, softmax
 from ._losses import batch_loss, cost, output_error
 
 
 def _matmul(A, B, out=None):
-    """A @ B for dense or sparse A, into ``out`` when given."""
+    """A @ B for dense or sparse A, into ``out`` when given.
+
+    ``np.dot`` rather than ``np.matmul`` for two dense matrices: both call the
+    same BLAS product, but ``dot`` reaches it about a microsecond sooner, which
+    is 5–15 % of the small products of a mini-batch.
+    """
     if isinstance(A, np.ndarray):  # the common case first: one cheap check per product
-        return np.matmul(A, B, out=out)
+        return np.dot(A, B, out=out)
     product = A @ B
     if out is None:
         return np.asarray(product)
@@ -118,7 +123,11 @@ def forward_pass(X, coefs, intercepts, out_activation, buffers=None):
         Z = weighted_input(A[l], coefs[l], intercepts[l], out=A[l + 1])
         sigmoid(Z, out=Z)
     Z_out = weighted_input(A[-2], coefs[-1], intercepts[-1], out=buffers.Z_out)
-    OUTPUT_ACTIVATIONS[out_activation](Z_out, out=A[-1])
+    if out_activation == "softmax":
+        # Keep log Σⱼ e^(zⱼ) for the log-loss, which then needs no exp of its own.
+        softmax(Z_out, out=A[-1], log_normalizer=buffers.log_normalizer)
+    else:
+        OUTPUT_ACTIVATIONS[out_activation](Z_out, out=A[-1])
     return A, Z_out
 
 
@@ -204,7 +213,7 @@ def hidden_error(delta_next, W_next, A, out=None, scratch=None):
     >>> hidden_error(np.array([[2.0]]), np.array([[1.0], [3.0]]), np.array([[0.5, 0.5]]))
     array([[0.5, 1.5]])
     """
-    delta = np.matmul(delta_next, W_next.T, out=out)
+    delta = np.dot(delta_next, W_next.T, out=out)
     delta *= sigmoid_derivative(A, out=scratch)
     return delta
 
@@ -305,7 +314,7 @@ class Buffers:
 
     ``A[0]`` is left for the input batch; ``A[l]``, ``deltas[l - 1]`` and
     ``scratch[l - 1]`` hold A⁽ˡ⁾, δ⁽ˡ⁾ and σ′ of layer l; ``Z_out`` holds Z⁽ᴸ⁾,
-    and ``out_scratch`` the log-loss's work. (Training calls :func:`backprop`
+    and ``log_normalizer`` the softmax's log Σⱼ e^(zⱼ) for the log-loss. (Training calls :func:`backprop`
     with α = 0 and adds the penalty once over θ, so there is no room here for
     (α / m) W⁽ˡ⁾: called with α > 0, :func:`weight_gradient` allocates it.)
 
@@ -332,10 +341,10 @@ class Buffers:
     def __init__(self, layer_units, n_rows, dtype, backward=True):
         self.A = [None] + [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
         self.Z_out = np.empty((n_rows, layer_units[-1]), dtype)
+        self.log_normalizer = np.empty((n_rows, 1), dtype)
         if backward:
             self.deltas = [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
             self.scratch = [np.empty((n_rows, n), dtype) for n in layer_units[1:-1]]
-            self.out_scratch = np.empty((n_rows, layer_units[-1]), dtype)
 
 def backprop(
     X,
@@ -395,7 +404,7 @@ def backprop(
     """
     n_layers = len(coefs)
     if coef_grads is None:
-        coef_grads = [np.empty_like(W) for W in coefs]
+        coef_grads = [np.empty(W.shape, W.dtype) for W in coefs]  # C order, for np.dot
         intercept_grads = [np.empty_like(b) for b in intercepts]
     m = X.shape[0] if sample_weight is None else float(sample_weight.sum())
 
@@ -404,7 +413,8 @@ def backprop(
         buffers = Buffers(layer_units, X.shape[0], coefs[0].dtype)
     A, Z_out = forward_pass(X, coefs, intercepts, out_activation, buffers=buffers)
     loss_sum = batch_loss(
-        loss, out_activation, A[-1], Z_out, Y, sample_weight, scratch=buffers.out_scratch
+        loss, out_activation, A[-1], Z_out, Y, sample_weight,
+        log_normalizer=buffers.log_normalizer,
     )
     C = cost(loss_sum, coefs, alpha, m)
 

@@ -14,6 +14,8 @@ The functions named after a loss return the weighted *sum* Σᵢ sᵢ lossᵢ;
 
 import numpy as np
 
+from ._activations import softmax
+
 
 def _weighted_sum(per_sample, sample_weight):
     """Σᵢ sᵢ vᵢ, or Σᵢ vᵢ when there are no weights."""
@@ -83,11 +85,11 @@ def binary_log_loss(Z, Y, sample_weight=None):
     return _weighted_sum(per_entry.sum(axis=1), sample_weight)
 
 
-def log_loss(Z, Y, sample_weight=None, scratch=None):
+def log_loss(Z, Y, sample_weight=None, log_normalizer=None):
     """Σᵢ sᵢ [−Σₖ yᵢₖ log softmax(zᵢ)ₖ], the cross-entropy of a softmax output.
 
     With log softmax(z)ₖ = zₖ − log Σⱼ e^(zⱼ) and Σₖ yₖ = 1 each term is
-    logsumexp(zᵢ) − Σₖ yᵢₖ zᵢₖ, evaluated from the logits so that it stays
+    log Σⱼ e^(zᵢⱼ) − Σₖ yᵢₖ zᵢₖ, evaluated from the logits so that it stays
     finite when a probability underflows to 0.
 
     Parameters
@@ -98,8 +100,9 @@ def log_loss(Z, Y, sample_weight=None, scratch=None):
         One-hot targets.
     sample_weight : ndarray of shape (n_samples,), optional
         Sample weights s.
-    scratch : ndarray of shape (n_samples, n_classes), optional
-        Room for e^(z − max z), so that a training batch allocates less.
+    log_normalizer : ndarray of shape (n_samples, 1), optional
+        log Σⱼ e^(zᵢⱼ) of every row, as :func:`sknn._activations.softmax`
+        leaves it during the forward pass; computed here when omitted.
 
     Returns
     -------
@@ -111,20 +114,20 @@ def log_loss(Z, Y, sample_weight=None, scratch=None):
     >>> from sknn._losses import log_loss
     >>> round(log_loss(np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]])), 6)
     0.693147
+    >>> log_loss(np.array([[-1000.0, 1000.0]]), np.array([[1.0, 0.0]]))  # finite
+    2000.0
     """
-    Z_max = np.maximum.reduce(Z, axis=1)
-    E = np.subtract(Z, Z_max[:, np.newaxis], out=scratch)
-    np.exp(E, out=E)
-    logsumexp = np.log(np.add.reduce(E, axis=1))
-    logsumexp += Z_max
+    if log_normalizer is None:
+        log_normalizer = np.empty((Z.shape[0], 1), Z.dtype)
+        softmax(Z, out=np.empty_like(Z), log_normalizer=log_normalizer)
     if sample_weight is None:
         # Σᵢ Σₖ yᵢₖ zᵢₖ in one dot product; the per-sample sums are not needed.
-        return float(np.add.reduce(logsumexp)) - float(np.vdot(Y, Z))
-    per_sample = logsumexp - np.einsum("ij,ij->i", Y, Z)
+        return float(np.add.reduce(log_normalizer, axis=None)) - float(np.vdot(Y, Z))
+    per_sample = log_normalizer[:, 0] - np.einsum("ij,ij->i", Y, Z)
     return _weighted_sum(per_sample, sample_weight)
 
 
-def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None, scratch=None):
+def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None, log_normalizer=None):
     """Σᵢ sᵢ lossᵢ for the given cost and output activation.
 
     Parameters
@@ -139,8 +142,8 @@ def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None, scratch=No
         Targets.
     sample_weight : ndarray of shape (n_samples,), optional
         Sample weights s.
-    scratch : ndarray of shape (n_samples, n_outputs), optional
-        Work array for the softmax log-loss.
+    log_normalizer : ndarray of shape (n_samples, 1), optional
+        log Σⱼ e^(zᵢⱼ) from the softmax of the forward pass (see :func:`log_loss`).
 
     Returns
     -------
@@ -157,7 +160,7 @@ def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None, scratch=No
     if loss == "squared_error":
         return squared_error(Y_hat, Y, sample_weight)
     if out_activation == "softmax":
-        return log_loss(Z, Y, sample_weight, scratch=scratch)
+        return log_loss(Z, Y, sample_weight, log_normalizer=log_normalizer)
     return binary_log_loss(Z, Y, sample_weight)
 
 
