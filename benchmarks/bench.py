@@ -111,11 +111,14 @@ def make_pair(kind, p):
 # ---------------------------------------------------------------- the GEMM floor
 
 
-def gemm_floor_epoch(X, layer_units, batch_size):
+def gemm_floor_epoch(X, layer_units, batch_size, exp=False):
     """Seconds for only the matrix products of one epoch, all preallocated.
 
     Per batch: A⁽ˡ⁻¹⁾W⁽ˡ⁾ forward for every layer; A⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ for every layer
-    and δ⁽ˡ⁺¹⁾W⁽ˡ⁺¹⁾ᵀ for every hidden layer backward.
+    and δ⁽ˡ⁺¹⁾W⁽ˡ⁺¹⁾ᵀ for every hidden layer backward. With ``exp=True`` also
+    the one ``np.exp`` of every hidden layer that σ needs, so that the time
+    is what any numpy sigmoid network must spend, whatever else it does.
+    The products use ``np.dot``, the quickest way numpy offers to BLAS.
     """
     dtype = X.dtype
     rng = np.random.default_rng(0)
@@ -128,19 +131,107 @@ def gemm_floor_epoch(X, layer_units, batch_size):
     D = [np.empty((batch_size, u), dtype) for u in layer_units[1:]]
     for arr in A[1:] + D:
         arr[...] = 0.01
-    matmul = np.matmul
+    dot, exp = np.dot, (np.exp if exp else None)
     L = len(Ws)
     t0 = time.process_time()
     for s in starts:
         A[0] = X[s:s + batch_size]
         for l in range(L):
-            matmul(A[l], Ws[l], out=A[l + 1])
+            dot(A[l], Ws[l], out=A[l + 1])
+            if exp and l < L - 1:
+                exp(A[l + 1], out=A[l + 1])
         for l in range(L - 1, -1, -1):
-            matmul(A[l].T, D[l], out=dWs[l])
+            dot(A[l].T, D[l], out=dWs[l])
             if l > 0:
-                matmul(D[l], Ws[l].T, out=D[l - 1])
+                dot(D[l], Ws[l].T, out=D[l - 1])
     elapsed = time.process_time() - t0
     return elapsed * n / (len(starts) * batch_size)
+
+
+def flat_epoch(X, Y, layer_units, batch_size, learning_rate, softmax_output, epochs=1):
+    """Seconds for one epoch of the same algorithm as one flat loop of numpy calls.
+
+    The reference for "how fast can numpy run this at all": shuffled batches,
+    σ hidden layers, softmax + log-loss (or identity + squared error), the
+    L2 penalty and Nesterov's momentum over one flat θ, as sknn trains, but
+    with every function inlined, no checks and no bookkeeping. Full batches
+    only, scaled to the whole epoch like the GEMM floor; ``epochs`` epochs,
+    and the mean time of one is returned. It does the work of training but
+    is not used to train anything.
+    """
+    dtype, n = X.dtype, X.shape[0]
+    rng = np.random.default_rng(0)
+    L = len(layer_units) - 1
+    sizes = [a * b for a, b in zip(layer_units, layer_units[1:])] + list(layer_units[1:])
+    theta = np.concatenate([rng.uniform(-0.1, 0.1, k) for k in sizes]).astype(dtype)
+    grad, velocity, step = np.empty_like(theta), np.zeros_like(theta), np.empty_like(theta)
+    bounds = np.cumsum([0] + sizes)
+    view = lambda v, i, shape: v[bounds[i]:bounds[i + 1]].reshape(shape)  # noqa: E731
+    Ws = [view(theta, l, (layer_units[l], layer_units[l + 1])) for l in range(L)]
+    bs = [view(theta, L + l, (layer_units[l + 1],)) for l in range(L)]
+    dWs = [view(grad, l, W.shape) for l, W in enumerate(Ws)]
+    dbs = [view(grad, L + l, b.shape) for l, b in enumerate(bs)]
+    n_w = bounds[L]
+    m = batch_size
+    Xb = np.empty((m, layer_units[0]), dtype)
+    Yb = np.empty((m, layer_units[-1]), Y.dtype)
+    A = [Xb] + [np.empty((m, u), dtype) for u in layer_units[1:]]
+    D = [np.empty((m, u), dtype) for u in layer_units[1:]]
+    S = [np.empty((m, u), dtype) for u in layer_units[1:]]
+    Z_out, Z_max, row_sum = np.empty_like(A[-1]), np.empty((m, 1), dtype), np.empty((m, 1), dtype)
+    alpha, mu, eta = 1e-4, 0.9, learning_rate
+    starts = range(0, n - m + 1, m)
+    t0 = time.process_time()
+    total = 0.0
+    for s in [s for _ in range(epochs) for s in starts]:
+        if s == 0:
+            order = rng.permutation(n)
+        index = order[s:s + m]
+        X.take(index, axis=0, out=Xb)
+        Y.take(index, axis=0, out=Yb)
+        for l in range(L - 1):
+            np.dot(A[l], Ws[l], out=A[l + 1])
+            A[l + 1] += bs[l]
+            np.negative(A[l + 1], out=A[l + 1])
+            with np.errstate(over="ignore"):
+                np.exp(A[l + 1], out=A[l + 1])
+            A[l + 1] += 1
+            np.divide(1.0, A[l + 1], out=A[l + 1])
+        np.dot(A[-2], Ws[-1], out=Z_out)
+        Z_out += bs[-1]
+        if softmax_output:
+            np.maximum.reduce(Z_out, axis=1, keepdims=True, out=Z_max)
+            np.subtract(Z_out, Z_max, out=A[-1])
+            np.exp(A[-1], out=A[-1])
+            np.add.reduce(A[-1], axis=1, keepdims=True, out=row_sum)
+            A[-1] /= row_sum
+            np.log(row_sum, out=row_sum)
+            loss = (float(row_sum.sum()) + float(Z_max.sum()) - float(np.vdot(Yb, Z_out)))
+            np.subtract(A[-1], Yb, out=D[-1])
+        else:
+            np.subtract(Z_out, Yb, out=D[-1])
+            loss = 0.5 * float(np.vdot(D[-1], D[-1]))
+        total += (loss + 0.5 * alpha * float(np.vdot(theta[:n_w], theta[:n_w]))) / m
+        D[-1] *= 1.0 / m
+        for l in range(L - 1, -1, -1):
+            np.dot(A[l].T, D[l], out=dWs[l])
+            np.add.reduce(D[l], axis=0, out=dbs[l])
+            if l > 0:
+                np.dot(D[l], Ws[l].T, out=D[l - 1])
+                np.subtract(1, A[l], out=S[l - 1])
+                S[l - 1] *= A[l]
+                D[l - 1] *= S[l - 1]
+        np.multiply(theta[:n_w], alpha / m, out=step[:n_w])
+        grad[:n_w] += step[:n_w]
+        np.multiply(grad, eta, out=step)
+        velocity *= mu
+        velocity -= step
+        theta -= step
+        np.multiply(velocity, mu, out=step)
+        theta += step
+    elapsed = time.process_time() - t0
+    assert np.isfinite(total)
+    return elapsed * n / (len(starts) * m * epochs)
 
 
 # ---------------------------------------------------------------- timing helpers
@@ -167,29 +258,52 @@ def compare_training(name, kind, X, y, hidden, batch_size, epochs, lr, repeats, 
     """Alternate sknn/scikit-learn fits; medians of seconds per epoch."""
     p = params(hidden, batch_size, epochs, lr)
     layer_units = [X.shape[1], *hidden, 10 if kind == "classifier" else 1]
-    t_sknn, t_skl, t_floor = [], [], []
+    if kind == "classifier":
+        Y = np.eye(layer_units[-1], dtype=X.dtype)[np.unique(y, return_inverse=True)[1]]
+    else:
+        Y = y.reshape(-1, 1).astype(X.dtype)
+    times = {k: [] for k in ("sknn", "sklearn", "floor", "exp_floor", "flat")}
     quality = {}
+
+    def fit(label, model):
+        seconds, _ = timed(lambda: model.fit(X, y))
+        assert model.n_iter_ == epochs, (label, model.n_iter_)
+        quality[label] = train_quality(model, X, y, kind)
+        return seconds / epochs
+
     for r in range(repeats):
         ours, theirs = make_pair(kind, p)
-        order = [("sknn", ours), ("sklearn", theirs)]
-        if r % 2:
-            order.reverse()
-        for label, model in order:
-            seconds, _ = timed(lambda: model.fit(X, y))
-            assert model.n_iter_ == epochs, (label, model.n_iter_)
-            (t_sknn if label == "sknn" else t_skl).append(seconds / epochs)
-            quality[label] = train_quality(model, X, y, kind)
-        t_floor.append(gemm_floor_epoch(X, layer_units, batch_size))
-    row = dict(
-        case=name, sknn=statistics.median(t_sknn), sklearn=statistics.median(t_skl),
-        floor=statistics.median(t_floor), quality=quality, epochs=epochs,
-    )
-    row["ratio"] = row["sknn"] / row["sklearn"]
-    row["floor_ratio"] = row["sknn"] / row["floor"]
+        tasks = [
+            ("sknn", lambda: fit("sknn", ours)),
+            ("sklearn", lambda: fit("sklearn", theirs)),
+            ("flat", lambda: flat_epoch(X, Y, layer_units, batch_size, lr,
+                                        kind == "classifier", epochs)),
+            ("floor", lambda: gemm_floor_epoch(X, layer_units, batch_size)),
+            ("exp_floor", lambda: gemm_floor_epoch(X, layer_units, batch_size, exp=True)),
+        ]
+        for label, task in tasks[r % 3:] + tasks[:r % 3]:  # rotate who goes first
+            times[label].append(task())
+    # Each repeat's ratios come from runs seconds apart, which cancels drifts in
+    # the machine's speed better than a ratio of medians; the median of the
+    # per-repeat ratios is reported, and their range.
+    per_repeat = lambda a, b: [x / y for x, y in zip(times[a], times[b])]  # noqa: E731
+    row = dict(case=name, quality=quality, epochs=epochs,
+               **{k: statistics.median(v) for k, v in times.items()})
+    row["ratio"] = statistics.median(per_repeat("sknn", "sklearn"))
+    row["ratio_range"] = (min(per_repeat("sknn", "sklearn")), max(per_repeat("sknn", "sklearn")))
+    row["floor_ratio"] = statistics.median(per_repeat("sknn", "floor"))
+    row["exp_floor_ratio"] = statistics.median(per_repeat("exp_floor", "sklearn"))
+    row["flat_ratio"] = statistics.median(per_repeat("flat", "sklearn"))
     log(
         f"{name:<28} sknn {row['sknn'] * 1e3:8.1f} ms/epoch  sklearn "
-        f"{row['sklearn'] * 1e3:8.1f} ms/epoch  ratio {row['ratio']:.3f}  "
+        f"{row['sklearn'] * 1e3:8.1f} ms/epoch  ratio {row['ratio']:.3f} "
+        f"[{row['ratio_range'][0]:.2f}–{row['ratio_range'][1]:.2f}]  "
         f"GEMM floor {row['floor'] * 1e3:7.1f} ms (sknn/floor {row['floor_ratio']:.2f})"
+    )
+    log(
+        f"{'':<28} GEMM + exp floor {row['exp_floor'] * 1e3:.1f} ms "
+        f"(/sklearn {row['exp_floor_ratio']:.3f}); flat numpy loop "
+        f"{row['flat'] * 1e3:.1f} ms (/sklearn {row['flat_ratio']:.3f})"
     )
     metric = "accuracy" if kind == "classifier" else "R²"
     log(
@@ -213,19 +327,27 @@ def compare_prediction(name, X, y, hidden, batch_size, lr, repeats, log):
             order.reverse()
         for times, model in order:
             times.append(timed(lambda: model.predict_proba(X))[0])
-    # The floor: only the products A⁽ˡ⁻¹⁾W⁽ˡ⁾ over all rows, preallocated.
+    # The floors: only the products A⁽ˡ⁻¹⁾W⁽ˡ⁾ over all rows, preallocated; and
+    # the same with the one np.exp per hidden unit that σ cannot do without.
     products = [np.empty((X.shape[0], W.shape[1]), X.dtype) for W in ours.coefs_]
-    def floor():
+    def floor(exp=False):
         A = X
-        for W, out in zip(ours.coefs_, products):
-            A = np.matmul(A, W, out=out)
-    t_floor = [timed(floor)[0] for _ in range(repeats)]
+        for l, (W, out) in enumerate(zip(ours.coefs_, products)):
+            A = np.dot(A, W, out=out)
+            if exp and l < len(products) - 1:
+                np.exp(A, out=A)
+    with np.errstate(over="ignore"):
+        t_floor = [timed(floor)[0] for _ in range(repeats)]
+        t_exp_floor = [timed(lambda: floor(exp=True))[0] for _ in range(repeats)]
     row = dict(case=name, sknn=X.shape[0] / statistics.median(t_sknn),
                sklearn=X.shape[0] / statistics.median(t_skl),
-               floor=X.shape[0] / statistics.median(t_floor))
+               floor=X.shape[0] / statistics.median(t_floor),
+               exp_floor=X.shape[0] / statistics.median(t_exp_floor))
     row["ratio"] = row["sknn"] / row["sklearn"]
+    row["exp_floor_ratio"] = row["exp_floor"] / row["sklearn"]
     log(f"{name:<28} sknn {row['sknn']:12,.0f} rows/s  sklearn {row['sklearn']:12,.0f} "
-        f"rows/s  throughput ratio {row['ratio']:.2f}  (GEMM floor {row['floor']:,.0f} rows/s)")
+        f"rows/s  throughput ratio {row['ratio']:.2f}  (GEMM floor {row['floor']:,.0f} rows/s; "
+        f"GEMM + exp {row['exp_floor']:,.0f} rows/s = {row['exp_floor_ratio']:.2f}× sklearn)")
     return row
 
 
@@ -423,7 +545,14 @@ def write_docs(results, info, command, path):
         "",
         "The *GEMM floor* is the time of only the matrix products of every "
         "mini-batch of an epoch (forward and backward) into preallocated arrays: "
-        "no numpy implementation of backpropagation can be faster.",
+        "no numpy implementation of backpropagation can be faster. *GEMM + exp* "
+        "adds the one ``np.exp`` per hidden unit that a sigmoid cannot do "
+        "without. The *flat numpy loop* is the same training epoch (shuffled "
+        "batches, σ, softmax + log-loss or identity + squared error, L2 penalty, "
+        "Nesterov momentum over one flat θ) written as one loop of inlined numpy "
+        "calls with no functions, checks or bookkeeping: about the fastest this "
+        "algorithm runs in numpy, and what sknn, which keeps one function per "
+        "equation, is measured against.",
         "",
         f"Reproduce with ``{command}`` from the repository root "
         "(see ``benchmarks/README.md``).",
@@ -440,35 +569,42 @@ def write_docs(results, info, command, path):
     ]
     if train:
         lines += ["Training time per epoch", "-----------------------", "",
-                  "``sknn / sklearn`` below 1 means sknn is faster; ``sknn / floor`` is "
-                  "how far sknn is from the time of its matrix products alone.", ""]
+                  "``sknn / sklearn`` below 1 means sknn is faster (the median of the "
+                  "per-repeat ratios, and their range); the flat loop and GEMM + exp "
+                  "columns are ratios to scikit-learn too; ``sknn / floor`` is how far "
+                  "sknn is from the time of its matrix products alone.", ""]
         rows = []
         for r in train:
             q_ours, q_theirs = r["quality"]["sknn"], r["quality"]["sklearn"]
+            low, high = r["ratio_range"]
             rows.append([
                 r["case"], f"{r['sknn'] * 1e3:.1f}", f"{r['sklearn'] * 1e3:.1f}",
-                f"{r['ratio']:.2f}", f"{r['floor'] * 1e3:.1f}", f"{r['floor_ratio']:.2f}",
-                f"{q_ours[0]:.3f} / {q_theirs[0]:.3f}",
+                f"{r['ratio']:.2f} ({low:.2f}–{high:.2f})", f"{r['flat_ratio']:.2f}",
+                f"{r['exp_floor_ratio']:.2f}", f"{r['floor'] * 1e3:.1f}",
+                f"{r['floor_ratio']:.2f}", f"{q_ours[0]:.3f} / {q_theirs[0]:.3f}",
             ])
         lines += [_table(["case", "sknn ms", "sklearn ms", "sknn / sklearn",
-                          "GEMM floor ms", "sknn / floor",
-                          "train score after the epochs (sknn / sklearn)"], rows), ""]
+                          "flat loop / sklearn", "GEMM + exp / sklearn", "GEMM floor ms",
+                          "sknn / floor", "train score (sknn / sklearn)"], rows), ""]
         lines += [
             "Cases: **A** 20,000 × 64, hidden (100,), 10 classes, batch 32; "
             "**B** scikit-learn's digits upscaled 3× to 24 × 24 with a little noise, "
             "20,000 × 576, hidden (256, 256), 10 classes, batch 256, float32; "
             "**C** regression 50,000 × 20, hidden (64, 64), batch 32, float64. "
             "The score is training accuracy (R² for C). On the shared benchmark "
-            "machine the ratios vary by about ±0.05 from one full run to the next.", "",
+            "machine single repeats vary widely (the range in brackets), and the "
+            "medians by several hundredths from one full run to the next.", "",
         ]
     if results.get("predict"):
         lines += ["Prediction throughput", "---------------------", "",
                   "``predict_proba`` on the 20,000 training rows, one call; a ratio "
                   "above 1 means sknn predicts more rows per second.", ""]
         rows = [[r["case"], f"{r['sknn']:,.0f}", f"{r['sklearn']:,.0f}", f"{r['ratio']:.2f}",
-                 f"{r['floor']:,.0f}"] for r in results["predict"]]
+                 f"{r['floor']:,.0f}", f"{r['exp_floor']:,.0f}", f"{r['exp_floor_ratio']:.2f}"]
+                for r in results["predict"]]
         lines += [_table(["case", "sknn rows/s", "sklearn rows/s", "sknn / sklearn",
-                          "GEMM floor rows/s"], rows), ""]
+                          "GEMM floor rows/s", "GEMM + exp rows/s",
+                          "GEMM + exp / sklearn"], rows), ""]
     if results.get("scaling"):
         lines += ["Scaling with the number of rows", "-------------------------------", "",
                   "sknn, case A, one epoch: time per row should stay constant.", ""]

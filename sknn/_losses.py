@@ -48,6 +48,8 @@ def squared_error(Y_hat, Y, sample_weight=None):
     5.0
     """
     E = Y_hat - Y
+    if sample_weight is None:
+        return 0.5 * float(np.vdot(E, E))  # Σᵢ ‖eᵢ‖² in one dot product
     return 0.5 * _weighted_sum(np.einsum("ij,ij->i", E, E), sample_weight)
 
 
