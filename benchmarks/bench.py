@@ -148,22 +148,27 @@ def gemm_floor_epoch(X, layer_units, batch_size, exp=False):
     return elapsed * n / (len(starts) * batch_size)
 
 
-def flat_epoch(X, Y, layer_units, batch_size, learning_rate, softmax_output, epochs=1):
+def flat_epoch(X, Y, layer_units, batch_size, learning_rate, softmax_output, epochs=1,
+               theta=None, shuffle=True):
     """Seconds for one epoch of the same algorithm as one flat loop of numpy calls.
 
     The reference for "how fast can numpy run this at all": shuffled batches,
     σ hidden layers, softmax + log-loss (or identity + squared error), the
     L2 penalty and Nesterov's momentum over one flat θ, as sknn trains, but
     with every function inlined, no checks and no bookkeeping. Full batches
-    only, scaled to the whole epoch like the GEMM floor; ``epochs`` epochs,
-    and the mean time of one is returned. It does the work of training but
-    is not used to train anything.
+    only, scaled to the whole epoch like the GEMM floor; ``epochs`` epochs.
+
+    θ is laid out as sknn's (all W⁽ˡ⁾, then all b⁽ˡ⁾): pass a start ``theta``
+    (updated in place) and ``shuffle=False`` to check that this loop trains
+    exactly as sknn does (``tests/test_benchmarks.py``); by default it starts
+    from random weights. Returns the mean seconds of one epoch and θ.
     """
     dtype, n = X.dtype, X.shape[0]
     rng = np.random.default_rng(0)
     L = len(layer_units) - 1
     sizes = [a * b for a, b in zip(layer_units, layer_units[1:])] + list(layer_units[1:])
-    theta = np.concatenate([rng.uniform(-0.1, 0.1, k) for k in sizes]).astype(dtype)
+    if theta is None:
+        theta = np.concatenate([rng.uniform(-0.1, 0.1, k) for k in sizes]).astype(dtype)
     grad, velocity, step = np.empty_like(theta), np.zeros_like(theta), np.empty_like(theta)
     bounds = np.cumsum([0] + sizes)
     view = lambda v, i, shape: v[bounds[i]:bounds[i + 1]].reshape(shape)  # noqa: E731
@@ -185,7 +190,7 @@ def flat_epoch(X, Y, layer_units, batch_size, learning_rate, softmax_output, epo
     total = 0.0
     for s in [s for _ in range(epochs) for s in starts]:
         if s == 0:
-            order = rng.permutation(n)
+            order = rng.permutation(n) if shuffle else np.arange(n)
         index = order[s:s + m]
         X.take(index, axis=0, out=Xb)
         Y.take(index, axis=0, out=Yb)
@@ -231,7 +236,7 @@ def flat_epoch(X, Y, layer_units, batch_size, learning_rate, softmax_output, epo
         theta += step
     elapsed = time.process_time() - t0
     assert np.isfinite(total)
-    return elapsed * n / (len(starts) * m * epochs)
+    return elapsed * n / (len(starts) * m * epochs), theta
 
 
 # ---------------------------------------------------------------- timing helpers
@@ -277,7 +282,7 @@ def compare_training(name, kind, X, y, hidden, batch_size, epochs, lr, repeats, 
             ("sknn", lambda: fit("sknn", ours)),
             ("sklearn", lambda: fit("sklearn", theirs)),
             ("flat", lambda: flat_epoch(X, Y, layer_units, batch_size, lr,
-                                        kind == "classifier", epochs)),
+                                        kind == "classifier", epochs)[0]),
             ("floor", lambda: gemm_floor_epoch(X, layer_units, batch_size)),
             ("exp_floor", lambda: gemm_floor_epoch(X, layer_units, batch_size, exp=True)),
         ]
@@ -473,25 +478,30 @@ def memory_stream(gigabytes, n_chunks, log):
 def scaling(sizes, repeats, log):
     """sknn seconds per epoch, case A, as n grows; should be linear in n.
 
-    Smaller n get proportionally more repeats (up to 10×), so that every size
-    is measured over a similar stretch of time and the noise is alike.
+    Every round fits every size, so that a slow stretch of the shared machine
+    hits all sizes alike; within a round smaller n get proportionally more
+    fits (up to 10×, their median is taken). A size's cost relative to the
+    smallest is the median over rounds of the per-round ratios.
     """
+    data = {n: data_A(n) for n in sizes}
+    p = params((100,), 32, 1, 0.1)
+    per_row = {n: [] for n in sizes}
+    for _ in range(repeats):
+        for n, (X, y) in data.items():
+            times = [timed(lambda: SigmoidMLPClassifier(**p).fit(X, y))[0]
+                     for _ in range(min(10, max(1, max(sizes) // n)))]
+            per_row[n].append(statistics.median(times) / n)
+    del data
+    base = sizes[0]
     rows = []
     for n in sizes:
-        X, y = data_A(n)
-        p = params((100,), 32, 1, 0.1)
-        times = []
-        for _ in range(repeats * min(10, max(1, max(sizes) // n))):
-            model = SigmoidMLPClassifier(**p)
-            times.append(timed(lambda: model.fit(X, y))[0])
-        per_row = statistics.median(times) / n
-        rows.append(dict(n=n, epoch=statistics.median(times), per_row_us=per_row * 1e6))
-        del X, y
-    base = rows[0]["per_row_us"]
-    for row in rows:
-        row["relative"] = row["per_row_us"] / base
+        relative = [t / b for t, b in zip(per_row[n], per_row[base])]
+        row = dict(n=n, epoch=statistics.median(per_row[n]) * n,
+                   per_row_us=statistics.median(per_row[n]) * 1e6,
+                   relative=statistics.median(relative))
+        rows.append(row)
         log(f"E scaling n={row['n']:>9,}   sknn {row['epoch']:8.2f} s/epoch  "
-            f"{row['per_row_us']:.2f} µs/row  (× {row['relative']:.2f} of n={rows[0]['n']:,})")
+            f"{row['per_row_us']:.2f} µs/row  (× {row['relative']:.2f} of n={base:,})")
     return rows
 
 

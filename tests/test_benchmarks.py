@@ -1,0 +1,64 @@
+"""The benchmark's flat numpy loop trains exactly as sknn does.
+
+``benchmarks/bench.py`` reports how close sknn comes to a "flat" loop: the
+same epoch with every function inlined. That comparison only means something
+if the loop does the same work, so it is checked here against the estimators:
+one epoch from the same weights, in the same order, gives the same θ.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
+from sknn._parameters import pack
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("sknn_bench", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_flat_loop_takes_the_estimators_steps(bench, kind, dtype):
+    rng = np.random.default_rng(0)
+    X = rng.random((64, 6)).astype(dtype)
+    if kind == "classifier":
+        y = rng.integers(0, 3, 64)  # three classes: a softmax output
+        Y = np.eye(3, dtype=dtype)[y]
+        Estimator = SigmoidMLPClassifier
+    else:
+        y = X @ rng.random(6)
+        Y = y.reshape(-1, 1).astype(dtype)
+        Estimator = SigmoidMLPRegressor
+    # The settings the flat loop hard-codes: α = 1e-4, Nesterov with μ = 0.9.
+    model = Estimator(
+        hidden_layer_sizes=(7, 5), batch_size=16, learning_rate="constant",
+        learning_rate_init=0.1, momentum=0.9, nesterovs_momentum=True, alpha=1e-4,
+        max_iter=1, shuffle=False, tol=0.0, random_state=0,
+    )
+    model.fit(X, y)  # one epoch, to start the check from weights that are not the init
+    theta, _, _ = pack(model.coefs_, model.intercepts_, X.dtype)
+    theta, start = theta.copy(), theta.copy()
+    # fit with warm_start continues from these weights with a fresh velocity,
+    # as the flat loop starts.
+    model.set_params(warm_start=True).fit(X, y)
+    _, flat_theta = bench.flat_epoch(
+        X, Y, [6, 7, 5, Y.shape[1]], 16, 0.1, kind == "classifier", theta=theta,
+        shuffle=False,
+    )
+    expected, _, _ = pack(model.coefs_, model.intercepts_, X.dtype)
+    assert np.abs(flat_theta - start).max() > 1e-3  # the epoch moved θ: not a trivial match
+    rtol = 1e-10 if dtype == np.float64 else 1e-4
+    assert_allclose(flat_theta, expected, rtol=rtol, atol=rtol * 1e-2)
