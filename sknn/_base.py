@@ -67,6 +67,37 @@ def _cast_finite(A, dtype, name):
     return A
 
 
+@contextmanager
+def _numeric(y=None):
+    """Say which input was not numeric when converting X (or y) to floats fails.
+
+    numpy's "could not convert string to float: 'a'" names the value but not
+    the argument it came from. ``y`` is given where y must be numeric too (a
+    regression), so that the message can tell the two apart.
+    """
+    try:
+        yield
+    except ValueError as error:
+        if "could not convert" not in str(error):
+            raise
+        name = "X"
+        if y is not None:
+            try:
+                np.asarray(y, dtype=float)
+            except (TypeError, ValueError):
+                name = "y"
+        raise _not_numeric(name, error) from error
+
+
+def _not_numeric(name, error):
+    """The error for an input ``name`` whose values are not numbers."""
+    return ValueError(
+        f"{name} must be numeric ({error}). Encode text and categorical columns "
+        "as numbers first, e.g. with OneHotEncoder or OrdinalEncoder in a "
+        "ColumnTransformer."
+    )
+
+
 def _glorot_uniform(rng, fan_in, fan_out, dtype):
     """W ~ U(−r, r) and b ~ U(−r, r) with r = √(2 / (fan_in + fan_out)).
 
@@ -195,25 +226,27 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         ``reset=True`` (a fresh fit) records ``n_features_in_`` and
         ``feature_names_in_``; otherwise X must match them.
         """
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=reset,
-            y_numeric=self._y_numeric,
-        )
+        with _numeric(y if self._y_numeric else None):
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                accept_sparse=["csr", "csc"],
+                multi_output=True,
+                dtype=(np.float64, np.float32),
+                reset=reset,
+                y_numeric=self._y_numeric,
+            )
         if not reset:
             X = _cast_finite(X, self.coefs_[0].dtype, "X")
         return X, y
 
     def _validate_X(self, X):
         """Check X against the fitted model (features, names)."""
-        return validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
-        )
+        with _numeric():
+            return validate_data(
+                self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+            )
 
     def _validate_sample_weight(self, sample_weight, X):
         if sample_weight is None:

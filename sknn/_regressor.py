@@ -8,7 +8,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseSigmoidMLP
+from ._base import BaseSigmoidMLP, _not_numeric
 from ._docstrings import fill_doc
 
 
@@ -133,6 +133,11 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if Y.dtype.kind != "f":
+            try:  # validate_data lets strings through; they fail here
+                Y = Y.astype(np.float64)
+            except (TypeError, ValueError) as error:
+                raise _not_numeric("y", error) from error
         if self.output_activation == "sigmoid" and (Y.min() < 0 or Y.max() > 1):
             raise ValueError(
                 "output_activation='sigmoid' needs targets in [0, 1], got values in "
@@ -147,7 +152,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
                 f"y has {Y.shape[1]} target columns but the model was fitted on "
                 f"{self.n_outputs_}."
             )
-        return np.asarray(Y, dtype=np.float64 if Y.dtype.kind != "f" else Y.dtype), None
+        return Y, None
 
     def _decode(self, Y_hat):
         return Y_hat[:, 0] if Y_hat.shape[1] == 1 else Y_hat
