@@ -314,9 +314,10 @@ class Buffers:
 
     ``A[0]`` is left for the input batch; ``A[l]``, ``deltas[l - 1]`` and
     ``scratch[l - 1]`` hold A⁽ˡ⁾, δ⁽ˡ⁾ and σ′ of layer l; ``Z_out`` holds Z⁽ᴸ⁾,
-    and ``log_normalizer`` the softmax's log Σⱼ e^(zⱼ) for the log-loss. (Training calls :func:`backprop`
-    with α = 0 and adds the penalty once over θ, so there is no room here for
-    (α / m) W⁽ˡ⁾: called with α > 0, :func:`weight_gradient` allocates it.)
+    and ``log_normalizer`` the softmax's log Σⱼ e^(zⱼ) for the log-loss.
+    (Training calls :func:`backprop` with α = 0 and adds the penalty once over
+    θ, so there is no room here for (α / m) W⁽ˡ⁾: called with α > 0,
+    :func:`weight_gradient` allocates it.)
 
     Parameters
     ----------
@@ -345,6 +346,7 @@ class Buffers:
         if backward:
             self.deltas = [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
             self.scratch = [np.empty((n_rows, n), dtype) for n in layer_units[1:-1]]
+
 
 def backprop(
     X,
