@@ -613,8 +613,10 @@ def write_docs(results, info, command, path):
             "20,000 × 576, hidden (256, 256), 10 classes, batch 256, float32; "
             "**C** regression 50,000 × 20, hidden (64, 64), batch 32, float64. "
             "The score is training accuracy (R² for C). On the shared benchmark "
-            "machine single repeats vary widely (the range in brackets), and the "
-            "medians by several hundredths from one full run to the next.", "",
+            "machine single repeats vary widely (the range in parentheses), and the "
+            "medians by several hundredths from one full run to the next. Absolute "
+            "times drift with the machine's load, so compare the ratios within a row, "
+            "not milliseconds across rows.", "",
         ]
     if results.get("predict"):
         lines += ["Prediction throughput", "---------------------", "",
