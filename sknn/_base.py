@@ -68,25 +68,30 @@ def _cast_finite(A, dtype, name):
 
 
 @contextmanager
-def _numeric(y=None):
+def _numeric(X, y=None):
     """Say which input was not numeric when converting X (or y) to floats fails.
 
     numpy's "could not convert string to float: 'a'" names the value but not
     the argument it came from. ``y`` is given where y must be numeric too (a
-    regression), so that the message can tell the two apart.
+    regression); validate_data converts X first, so the error is y's only
+    when X converts.
     """
     try:
         yield
     except ValueError as error:
         if "could not convert" not in str(error):
             raise
-        name = "X"
-        if y is not None:
-            try:
-                np.asarray(y, dtype=float)
-            except (TypeError, ValueError):
-                name = "y"
+        name = "y" if y is not None and _converts(X) else "X"
         raise _not_numeric(name, error) from error
+
+
+def _converts(A):
+    """Whether A can be read as an array of floats."""
+    try:
+        np.asarray(A, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _not_numeric(name, error):
@@ -226,7 +231,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         ``reset=True`` (a fresh fit) records ``n_features_in_`` and
         ``feature_names_in_``; otherwise X must match them.
         """
-        with _numeric(y if self._y_numeric else None):
+        with _numeric(X, y if self._y_numeric else None):
             X, y = validate_data(
                 self,
                 X,
@@ -243,7 +248,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     def _validate_X(self, X):
         """Check X against the fitted model (features, names)."""
-        with _numeric():
+        with _numeric(X):
             return validate_data(
                 self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
             )

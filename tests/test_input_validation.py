@@ -80,6 +80,8 @@ BAD_INPUTS = [
     ("X-strings-predict", "reg", lambda m: m.predict(np.full(X.shape, "a")), ValueError, r"X must be numeric \(could not convert string"),
     ("X-strings-pandas-predict_proba", "clf", lambda m: m.predict_proba(pd.DataFrame(np.full(X.shape, "a"))), ValueError, r"X must be numeric \(could not convert string"),
     ("y-strings-regressor-fit", "reg", lambda m: m.fit(X, np.full(40, "a")), ValueError, r"y must be numeric \(could not convert string"),
+    ("X-and-y-objects-regressor-fit", "reg", lambda m: m.fit(np.full(X.shape, "a", dtype=object), np.full(40, "b", dtype=object)), ValueError, r"X must be numeric \(could not convert string to float: 'a'\)"),
+    ("y-objects-regressor-fit", "reg", lambda m: m.fit(X, np.full(40, "b", dtype=object)), ValueError, r"y must be numeric \(could not convert string to float: 'b'\)"),
     ("y-strings-regressor-partial_fit", "reg", lambda m: m.partial_fit(X, np.full(40, "a")), ValueError, r"y must be numeric \(could not convert string"),
     ("X-objects-fit", "reg", lambda m: m.fit(np.full(X.shape, object()), y_reg), TypeError, "must be a string or a real number"),
     # y and sample_weight that do not match X
