@@ -124,7 +124,7 @@ def forward_pass(X, coefs, intercepts, out_activation, buffers=None):
         sigmoid(Z, out=Z)
     Z_out = weighted_input(A[-2], coefs[-1], intercepts[-1], out=buffers.Z_out)
     if out_activation == "softmax":
-        # Keep log Σⱼ e^(zⱼ) for the log-loss, which then needs no exp of its own.
+        # Keep log Σⱼ e^(zⱼ) for the log-loss (training), which then needs no exp of its own.
         softmax(Z_out, out=A[-1], log_normalizer=buffers.log_normalizer)
     else:
         OUTPUT_ACTIVATIONS[out_activation](Z_out, out=A[-1])
@@ -342,7 +342,8 @@ class Buffers:
     def __init__(self, layer_units, n_rows, dtype, backward=True):
         self.A = [None] + [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
         self.Z_out = np.empty((n_rows, layer_units[-1]), dtype)
-        self.log_normalizer = np.empty((n_rows, 1), dtype)
+        # Only the log-loss of training needs log Σⱼ e^(zⱼ); prediction skips it.
+        self.log_normalizer = np.empty((n_rows, 1), dtype) if backward else None
         if backward:
             self.deltas = [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
             self.scratch = [np.empty((n_rows, n), dtype) for n in layer_units[1:-1]]
