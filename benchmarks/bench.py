@@ -101,10 +101,11 @@ def params(hidden, batch_size, epochs, learning_rate_init):
 
 
 def make_pair(kind, p):
+    # sknn with scikit-learn's start (Glorot) and y as given: the same work.
     if kind == "classifier":
-        return (SigmoidMLPClassifier(**p),
+        return (SigmoidMLPClassifier(init="glorot", **p),
                 MLPClassifier(activation="logistic", solver="sgd", **p))
-    return (SigmoidMLPRegressor(**p),
+    return (SigmoidMLPRegressor(init="glorot", target_std=None, **p),
             MLPRegressor(activation="logistic", solver="sgd", **p))
 
 

@@ -7,13 +7,16 @@ descent, in two estimators that work wherever scikit-learn's do.
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._classifier import SigmoidMLPClassifier
+from ._diagnose import DegenerateFitWarning, PlateauWarning
 from ._persistence import InconsistentVersionWarning
 from ._regressor import SigmoidMLPRegressor
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "DegenerateFitWarning",
     "InconsistentVersionWarning",
+    "PlateauWarning",
     "SigmoidMLPClassifier",
     "SigmoidMLPRegressor",
     "__version__",

@@ -24,13 +24,24 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._backprop import predict_output
+from ._backprop import forward_pass, predict_output
 from ._callbacks import CallbackSupport, fit_task
-from ._evaluate import epoch_cost
+from ._diagnose import DegenerateFitWarning, PlateauWarning, degenerate_fit_message
+from ._evaluate import batch_cost, epoch_cost
+from ._init import N_INIT_ROWS, init_rows, initial_weights
+from ._losses import baseline_cost
 from ._parameters import pack
 from ._persistence import VersionedStateMixin
-from ._sgd import adaptive_learning_rate, invscaling_learning_rate
+from ._sgd import adaptive_learning_rate, auto_learning_rate, invscaling_learning_rate
 from ._train import Workspace, run_epoch
+
+
+# An epoch whose loss exceeds this multiple of a constant prediction's has diverged.
+DIVERGENCE_FACTOR = 10
+# A stop of the stopping rule above this fraction of that loss is a plateau.
+PLATEAU_FRACTION = 0.9
+# max_iter ended a fit still learning if its last epochs gained this much of its total gain.
+PROGRESS_FRACTION = 0.01
 
 
 @contextmanager
@@ -103,20 +114,6 @@ def _not_numeric(name, error):
     )
 
 
-def _glorot_uniform(rng, fan_in, fan_out, dtype):
-    """W ~ U(−r, r) and b ~ U(−r, r) with r = √(2 / (fan_in + fan_out)).
-
-    Glorot and Bengio's bound for sigmoid units, as scikit-learn uses: it
-    keeps the variance of Z⁽ˡ⁾ near that of A⁽ˡ⁻¹⁾, so σ starts in its
-    steep middle rather than its flat tails. The draws are made in the same
-    order as scikit-learn's, so the same ``random_state`` gives the same start.
-    """
-    bound = np.sqrt(2.0 / (fan_in + fan_out))
-    W = rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype, copy=False)
-    b = rng.uniform(-bound, bound, fan_out).astype(dtype, copy=False)
-    return W, b
-
-
 class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metaclass=ABCMeta):
     """Base class of the sigmoid MLPs; use the classifier or the regressor."""
 
@@ -125,7 +122,9 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "init": [StrOptions({"data", "glorot"})],
+        "init_scale": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
@@ -166,7 +165,11 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         early_stopping,
         validation_fraction,
         n_iter_no_change,
+        init,
+        init_scale,
     ):
+        self.init = init
+        self.init_scale = init_scale
         self.hidden_layer_sizes = hidden_layer_sizes
         self.alpha = alpha
         self.batch_size = batch_size
@@ -188,11 +191,12 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
     # ---------------------------------------------------------------- subclass hooks
 
     @abstractmethod
-    def _validate_targets(self, y, *, first_pass, classes):
+    def _validate_targets(self, y, *, first_pass, classes, warm_fit=False):
         """Check y and encode it as the 2-D target matrix Y the network learns.
 
         Sets the target-related fitted attributes (``classes_``, ``n_outputs_``,
         ``out_activation_``) when ``first_pass``; returns ``(Y, stratify)``.
+        ``warm_fit`` is a ``fit`` with ``warm_start`` on a fitted model.
         """
 
     def _weight_samples(self, labels, sample_weight, *, dtype, incremental):
@@ -208,8 +212,12 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         """Turn output activations into predictions."""
 
     @abstractmethod
-    def _score(self, X, y, sample_weight=None):
-        """Validation score (higher is better) of the current weights."""
+    def _score(self, X, Y, y, sample_weight=None):
+        """Validation score (higher is better) of the current weights.
+
+        ``Y`` are the targets as training encodes them (in training units),
+        ``y`` as the user gave them.
+        """
 
     # ---------------------------------------------------------------- validation
 
@@ -267,14 +275,15 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     # ---------------------------------------------------------------- initialisation
 
-    def _initialize(self, layer_units, dtype):
+    def _initialize(self, layer_units, X, sample_weight, dtype):
         """Fresh random weights and the fitted attributes of an untrained model."""
         rng = check_random_state(self.random_state)
-        self.coefs_, self.intercepts_ = [], []
-        for fan_in, fan_out in zip(layer_units, layer_units[1:]):
-            W, b = _glorot_uniform(rng, fan_in, fan_out, dtype)
-            self.coefs_.append(W)
-            self.intercepts_.append(b)
+        on_data = self.init == "data"
+        self.coefs_, self.intercepts_ = initial_weights(
+            rng, layer_units, dtype, X=X if on_data else None, scale=self.init_scale,
+            sample_weight=sample_weight,
+        )
+        self._from_training_units(self.coefs_, self.intercepts_)  # coefs_ are in y's units
         # One seed for all later randomness (splits, shuffles): every training
         # call draws from its own stream, keyed by the samples seen so far.
         self._seed = int(rng.randint(np.iinfo(np.int32).max))
@@ -282,8 +291,9 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
+        self.learning_rate_curve_ = []
         self._no_improvement_count = 0
-        self.best_loss_ = np.inf
+        self.best_loss_ = self._reference_loss = np.inf
         self.validation_scores_ = self.best_validation_score_ = None
         self.validation_loss_curve_ = None
 
@@ -326,22 +336,29 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         # Callbacks see the data of the call, and score with the caller's weights.
         metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         seen = dict(X=X, y=y, metadata=metadata)
-        Y, stratify = self._validate_targets(y, first_pass=first_pass, classes=classes)
+        Y, stratify = self._validate_targets(
+            y, first_pass=first_pass, classes=classes, warm_fit=not (first_pass or incremental)
+        )
         sample_weight = self._weight_samples(
             stratify, sample_weight, dtype=X.dtype, incremental=incremental
         )
         if Y.dtype.kind == "f":
             Y = _cast_finite(Y, X.dtype, "y")
+        if first_pass:
+            self._fit_target_scale(Y, sample_weight)
+        Y = self._training_targets(Y)
 
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
-            self._initialize(layer_units, X.dtype)
+            self._initialize(layer_units, X, sample_weight, X.dtype)
         else:
             self._check_layers(layer_units)
 
         # The transaction: train a private copy of θ; the estimator's old
-        # arrays stay untouched until the call succeeds.
+        # arrays stay untouched until the call succeeds. Training runs in the
+        # units of the training targets (see _training_targets).
         theta, self.coefs_, self.intercepts_ = pack(self.coefs_, self.intercepts_, X.dtype)
+        self._to_training_units(self.coefs_, self.intercepts_)
         task.call_on_fit_task_begin(estimator=self, **seen)
         if incremental and getattr(self, "_velocity", None) is not None and (
             self._velocity.shape == theta.shape
@@ -350,11 +367,21 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             learning_rate = self._learning_rate
         else:  # fit, also with warm_start, restarts the optimizer as scikit-learn's
             velocity = np.zeros_like(theta)
-            learning_rate = float(self.learning_rate_init)
+            learning_rate = self.learning_rate_init_ = self._initial_learning_rate(
+                X, sample_weight, first_pass
+            )
 
         rng = np.random.default_rng([self._seed, self.t_])
         if sp.issparse(X):
             X = X.tocsr()  # row batches
+        # A prediction that ignores X scores this: the yardstick for divergence
+        # and for telling a plateau from convergence.
+        unit = self._loss_unit()
+        baseline = baseline_cost(self.loss, self.out_activation_, Y, sample_weight) / unit
+        # Divergence is a loss far above both a constant prediction's and the
+        # starting network's (either alone can be tiny: a great warm start, a
+        # class weight that puts nearly all weight on one class).
+        yardstick = max(baseline, self._start_cost(X, Y, sample_weight) / unit)
         validation = None
         if self.early_stopping:
             # A fresh held-out set each call, so scores start afresh too.
@@ -364,6 +391,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             self.validation_scores_ = []
             self.validation_loss_curve_ = []
             self.best_validation_score_ = -np.inf
+            self._reference_score = -np.inf
             self.best_loss_ = None
             self._no_improvement_count = 0
             best_theta = theta.copy()
@@ -376,8 +404,10 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         batch_size = min(self.batch_size, n_samples)
         workspace = Workspace(layer_units, batch_size, n_samples, X.dtype, Y.dtype)
         self.loss_curve_ = list(self.loss_curve_)
+        self.learning_rate_curve_ = list(getattr(self, "learning_rate_curve_", []))
         self.n_iter_ = 0
         n_epochs = 1 if incremental else self.max_iter
+        stopped_by_rule = False
 
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(n_epochs):
@@ -411,24 +441,20 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                         "the last complete epoch."
                     )
                     break
-                if not (math.isfinite(weighted_cost) and np.isfinite(theta).all()):
-                    message = (
-                        f"Training diverged in epoch {self.n_iter_ + 1}: the loss or the "
-                        f"weights became non-finite (learning rate {learning_rate:g}, "
-                        f"learning_rate_init={self.learning_rate_init}). Lower "
-                        "learning_rate_init, or scale X and y (e.g. MinMaxScaler)."
-                    )
+                epoch_loss = weighted_cost / total_weight / unit if total_weight else math.nan
+                diverged = self._divergence(epoch_loss, theta, yardstick, learning_rate)
+                if diverged is not None:
                     if self.early_stopping and self.n_iter_ > 0:
                         # Keep the best epoch so far, as when the score stalls.
-                        warnings.warn(message + " Keeping the weights of the best epoch.")
-                        velocity[:] = 0  # no use continuing from a non-finite velocity
+                        warnings.warn(diverged + " Keeping the weights of the best epoch.")
+                        velocity[:] = 0  # no use continuing from a runaway velocity
                         break
-                    raise ValueError(message)
-                epoch_loss = weighted_cost / total_weight
+                    raise ValueError(diverged)
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = epoch_loss
                 self.loss_curve_.append(epoch_loss)
+                self.learning_rate_curve_.append(learning_rate)
                 if self.verbose:
                     print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}")
 
@@ -442,37 +468,178 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 )
                 if self.learning_rate == "invscaling":
                     learning_rate = invscaling_learning_rate(
-                        self.learning_rate_init, self.t_, self.power_t
+                        self.learning_rate_init_, self.t_, self.power_t
                     )
                 if self._no_improvement_count > self.n_iter_no_change:
                     next_rate = self._stalled(learning_rate)
                     if next_rate is None:
+                        stopped_by_rule = True
                         break
                     learning_rate = next_rate
                 if incremental or stop_requested:
                     break
                 if self.n_iter_ == self.max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                        "reached and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                    )
+                    self._warn_if_still_improving()
 
         if self.early_stopping:
             theta[:] = best_theta
         self._velocity = velocity
         self._learning_rate = learning_rate
+        if self.n_iter_:
+            self._diagnose(X, Y, sample_weight, baseline, stopped_by_rule)
+        self._from_training_units(self.coefs_, self.intercepts_)
         task.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **seen)
         return self
+
+    # ---------------------------------------------------------------- training units
+
+    def _fit_target_scale(self, Y, sample_weight):
+        """Learn the target scaling of ``_training_targets`` (none here)."""
+
+    def _training_targets(self, Y):
+        """The targets in the units the network trains on: Y itself here.
+
+        The regressor standardises them (``normalize_y``); ``coefs_`` always
+        predict in the user's units, so training converts the output layer to
+        the training units first (:meth:`_to_training_units`) and back at the
+        end (:meth:`_from_training_units`).
+        """
+        return Y
+
+    def _loss_unit(self):
+        """What the cost in training units is divided by for ``loss_`` (1 here).
+
+        The regressor trains on y scaled to spread ``target_std`` but reports
+        (and stops on) the cost of y scaled to spread 1, so that ``tol`` means
+        the same whatever ``target_std`` is.
+        """
+        return 1.0
+
+    def _to_training_units(self, coefs, intercepts):
+        """Convert the output layer, in place, to the units of ``_training_targets``."""
+
+    def _from_training_units(self, coefs, intercepts):
+        """Undo :meth:`_to_training_units`, in place."""
+
+    # ---------------------------------------------------------------- η, divergence, diagnosis
+
+    def _initial_learning_rate(self, X, sample_weight, first_pass):
+        """η at the start of a fit: ``learning_rate_init``, or the 'auto' rule.
+
+        'auto' is worked out from the initial weights; a warm start keeps the
+        η of the first fit, so that fits in pieces train as one.
+        """
+        if self.learning_rate_init == "auto" and not first_pass and (
+            getattr(self, "_auto_rate", None) is not None
+        ):
+            return self._auto_rate
+        if self.learning_rate_init == "auto":
+            X_rows, weights = init_rows(np.random.RandomState(self._seed), X, sample_weight)
+            A, _ = forward_pass(
+                X_rows.astype(X.dtype, copy=False), self.coefs_, self.intercepts_,
+                self.out_activation_,
+            )
+            self._auto_rate = auto_learning_rate(A[-2], self.loss, self.out_activation_, weights)
+            return self._auto_rate
+        return float(self.learning_rate_init)
+
+    def _warn_if_still_improving(self):
+        """``ConvergenceWarning`` when ``max_iter`` ended a fit that was still learning.
+
+        Still learning: over the last ``n_iter_no_change`` epochs the loss (or,
+        with early stopping, the validation score) gained more than ``tol`` and
+        more than ``PROGRESS_FRACTION`` of all it gained in this fit. A curve
+        that creeps down by a hair per epoch (the log-loss of separable classes
+        keeps falling as the weights grow) has converged for every practical
+        purpose and does not warn.
+        """
+        if self.early_stopping:
+            curve = -np.asarray(self.validation_scores_, dtype=float)
+        else:
+            curve = np.asarray(self.loss_curve_[-self.n_iter_ :], dtype=float)
+        window = int(min(self.n_iter_no_change, len(curve) - 1))
+        if window < 1:
+            return
+        recent = curve[-window - 1] - curve[-window:].min()
+        total = curve[0] - curve.min()
+        if recent > self.tol and recent > PROGRESS_FRACTION * total:
+            what = "validation score" if self.early_stopping else "loss"
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and "
+                f"the optimization hasn't converged yet: the {what} improved by "
+                f"{recent:.3g} in the last {window} epochs ({recent / total:.1%} of its "
+                "gain in this fit). More epochs (max_iter) would fit the training data "
+                "further.",
+                ConvergenceWarning,
+            )
+
+    def _start_cost(self, X, Y, sample_weight):
+        """The cost C of the network at the start of the call, on up to N_INIT_ROWS rows."""
+        rows = np.random.RandomState(self._seed).permutation(X.shape[0])[:N_INIT_ROWS]
+        rows.sort()
+        return batch_cost(
+            X[rows], Y[rows], self.coefs_, self.intercepts_, loss=self.loss,
+            out_activation=self.out_activation_, alpha=self.alpha,
+            sample_weight=None if sample_weight is None else sample_weight[rows],
+        )
+
+    def _divergence(self, epoch_loss, theta, yardstick, learning_rate):
+        """The error message if this epoch diverged, else None.
+
+        Diverged means a loss or weight that is not finite, or a loss above
+        ``DIVERGENCE_FACTOR`` times the yardstick (the larger of a constant
+        prediction's loss and the starting network's): SGD may rise above it
+        for a moment, but an epoch that ends far above it took steps too large
+        for the cost's curvature, and such steps only grow.
+        """
+        if math.isfinite(epoch_loss) and np.isfinite(theta).all():
+            if not (yardstick > 0 and epoch_loss > DIVERGENCE_FACTOR * yardstick):
+                return None
+            what = (
+                f"the loss ({epoch_loss:.3g}) exploded to over {DIVERGENCE_FACTOR}× that of "
+                f"a constant prediction or of the starting weights ({yardstick:.3g})"
+            )
+        else:
+            what = "the loss or the weights became non-finite"
+        return (
+            f"Training diverged in epoch {self.n_iter_ + 1}: {what} (learning rate "
+            f"{learning_rate:g}, learning_rate_init={self.learning_rate_init!r}). Lower "
+            "learning_rate_init (or use 'auto'), or scale X (e.g. MinMaxScaler)."
+        )
+
+    def _diagnose(self, X, Y, sample_weight, baseline, stopped_by_rule):
+        """Warn if the trained network cannot have learned X, or stalled on a plateau."""
+        rows = np.random.RandomState(self._seed).permutation(X.shape[0])[: N_INIT_ROWS]
+        rows.sort()
+        X_rows = X[rows].toarray() if sp.issparse(X) else X[rows]
+        A, _ = forward_pass(X_rows, self.coefs_, self.intercepts_, self.out_activation_)
+        weights = None if sample_weight is None else sample_weight[rows]
+        message = degenerate_fit_message(A, Y[rows], weights, type(self).__name__)
+        if message is not None:
+            warnings.warn(message, DegenerateFitWarning)
+        elif stopped_by_rule and self.loss_ > PLATEAU_FRACTION * baseline:
+            warnings.warn(
+                f"Training stopped on a plateau after {self.n_iter_} epochs: the loss "
+                f"({self.loss_:.4g}) did not improve by tol={self.tol:g} for "
+                f"{self.n_iter_no_change} epochs, but it is still near that of a "
+                f"prediction that ignores X ({baseline:.4g}). The sigmoid units are in "
+                "their flat tails or all alike (σ′ small, δ vanishing), not at a minimum. "
+                "Raise n_iter_no_change, lower tol, or use learning_rate_init='auto' and "
+                "init='data'; see 'When it does not learn' in the user guide.",
+                PlateauWarning,
+            )
 
     def _epoch_state(self):
         """Copies of what changes from epoch to epoch, for a callback's ``fitted_estimator``.
 
         Called lazily, only when a callback asks for the fitted estimator.
         """
+        coefs = [W.copy() for W in self.coefs_]
+        intercepts = [b.copy() for b in self.intercepts_]
+        self._from_training_units(coefs, intercepts)
         state = {
-            "coefs_": [W.copy() for W in self.coefs_],
-            "intercepts_": [b.copy() for b in self.intercepts_],
+            "coefs_": coefs,
+            "intercepts_": intercepts,
             "n_iter_": self.n_iter_,
             "t_": self.t_,
             "loss_": self.loss_,
@@ -498,12 +665,20 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 random_state=int(rng.integers(np.iinfo(np.int32).max)),
             )
         except ValueError as error:  # e.g. fewer validation rows than classes
-            raise ValueError(
-                f"early_stopping cannot hold out validation_fraction="
-                f"{self.validation_fraction} of {X.shape[0]} samples: {error}. The "
-                "validation set is too small: increase validation_fraction or provide "
-                "more samples."
-            ) from error
+            if stratify is None:
+                raise ValueError(
+                    f"early_stopping cannot hold out validation_fraction="
+                    f"{self.validation_fraction} of {X.shape[0]} samples: {error}. The "
+                    "validation set is too small: increase validation_fraction or provide "
+                    "more samples."
+                ) from error
+            # As scikit-learn's MLP fits such data: hold out a plain random split.
+            warnings.warn(
+                f"early_stopping could not stratify the validation split ({error}); "
+                "holding out a random split without stratification instead. Increase "
+                "validation_fraction to keep every class in the validation set."
+            )
+            return self._split_validation(X, Y, y, sample_weight, None, rng)
         X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
         sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
         if X_val.shape[0] < 2:
@@ -515,7 +690,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     def _update_validation(self, X_val, Y_val, y_val, sw_val, *, batch_size):
         """Record the validation score and loss; True when the score is the best so far."""
-        score = self._score(X_val, y_val, sw_val)
+        score = self._score(X_val, Y_val, y_val, sw_val)
         self.validation_scores_.append(score)
         # The training cost on the held-out rows, averaged over mini-batches
         # as loss_ is, so that the two curves are on one scale.
@@ -531,27 +706,41 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 alpha=self.alpha,
                 sample_weight=sw_val,
             )
+            / self._loss_unit()
         )
         if self.verbose:
             print(
                 f"Validation score: {score:f}, validation loss = "
                 f"{self.validation_loss_curve_[-1]:.8f}"
             )
-        if score < self.best_validation_score_ + self.tol:
-            self._no_improvement_count += 1
-        else:
+        # Progress is counted against the last score that made progress, so
+        # that many small gains add up (see _update_training_loss).
+        if score > self._reference_score + self.tol:
+            self._reference_score = score
             self._no_improvement_count = 0
+        else:
+            self._no_improvement_count += 1
         if score > self.best_validation_score_:
             self.best_validation_score_ = score
             return True
         return False
 
     def _update_training_loss(self, epoch_loss):
-        """Count the epochs whose loss did not beat the best by ``tol``."""
-        if epoch_loss > self.best_loss_ - self.tol:
-            self._no_improvement_count += 1
-        else:
+        """Count the epochs since the loss last beat its reference by ``tol``.
+
+        The reference is the loss of the last epoch that made progress, not
+        the best loss so far (scikit-learn's rule): on a slow but steady
+        descent each epoch gains less than ``tol``, and comparing with the
+        best would stop training although ``n_iter_no_change`` epochs together
+        gained many times ``tol``. Here those small gains add up.
+        """
+        reference = getattr(self, "_reference_loss", self.best_loss_)  # older pickles
+        if epoch_loss < reference - self.tol:
+            self._reference_loss = epoch_loss
             self._no_improvement_count = 0
+        else:
+            self._reference_loss = reference
+            self._no_improvement_count += 1
         self.best_loss_ = min(self.best_loss_, epoch_loss)
 
     def _stalled(self, learning_rate):

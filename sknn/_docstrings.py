@@ -25,20 +25,35 @@ SHARED = {
         - ``'constant'``: η = ``learning_rate_init`` throughout.
         - ``'invscaling'``: η = η₀ / (t + 1)^p after each epoch, with
           η₀ = ``learning_rate_init``, p = ``power_t`` and t the number of
-          samples seen.
+          samples seen. Since η falls with the rows seen, a sample weight of
+          2 is *not* the same as repeating the row under this schedule (it
+          is for the other two).
         - ``'adaptive'``: η stays constant while the training loss (or the
           validation score, with ``early_stopping``) keeps improving; after
           ``n_iter_no_change`` epochs without improvement by ``tol`` it is
-          divided by 5, and training stops once it is below 1e-6.
+          divided by 5, and training stops once it is below 1e-6. A ``fit``
+          can end with η far below η₀ (down to about 1e-7), and a
+          ``partial_fit`` after it continues with that η, so it barely
+          moves the weights: for a stream, start from a fresh model or use
+          ``'constant'``.
 
-    learning_rate_init : float, default={learning_rate_init}
-        The initial step size η.
+    learning_rate_init : float or 'auto', default={learning_rate_init!r}
+        The initial step size η. ``'auto'`` sets η = 1 / (2 λ̂) at the start
+        of training, where λ̂ = κ E‖ã‖² bounds the curvature of the cost in
+        the output layer (ã: the output layer's inputs with a 1 for the
+        bias, averaged over up to 1000 training rows; κ: the largest second
+        derivative of the cost in z, 1 for the squared error, 1/4 or 1/2
+        for the log-losses). It follows the width of the network and the
+        scale of X, where a fixed η that learns on one problem can diverge or
+        crawl on the next. The value used is ``learning_rate_init_``.
 
     power_t : float, default=0.5
         Exponent of the ``'invscaling'`` schedule.
 
     max_iter : int, default={max_iter}
-        Maximum number of epochs (passes over the training data).
+        Maximum number of epochs (passes over the training data). When it
+        ends a fit whose loss (or validation score) was still improving, a
+        ``ConvergenceWarning`` says by how much.
 
     shuffle : bool, default=True
         Whether to shuffle the samples before every epoch.
@@ -49,7 +64,10 @@ SHARED = {
 
     tol : float, default=1e-4
         Minimum improvement of the training loss (or validation score) that
-        counts as progress for the stopping rule.
+        counts as progress for the stopping rule. Progress is measured from
+        the last epoch that made progress, so many small gains add up (a
+        slow, steady descent is not taken for convergence, as in
+        scikit-learn's rule, which compares every epoch with the best).
 
     verbose : bool or int, default=False
         Print the loss after every epoch.
@@ -74,8 +92,35 @@ SHARED = {
 
     n_iter_no_change : int or np.inf, default=10
         Number of epochs without improvement by ``tol`` that stops training
-        (or, with ``learning_rate='adaptive'``, lowers η).""",
-    "attributes": """loss_ : float
+        (or, with ``learning_rate='adaptive'``, lowers η). A stop while the
+        loss is still that of a prediction that ignores X warns with
+        :class:`sknn.PlateauWarning`.
+
+    init : {{'data', 'glorot'}}, default='data'
+        The initial weights. ``'glorot'`` draws them as scikit-learn's MLP
+        does (the same ``random_state`` gives the same start). ``'data'``
+        places every hidden unit on the data: a random direction, scaled so
+        that the unit's weighted input z has standard deviation
+        ``init_scale`` over the training rows, and a bias that puts its step
+        σ(z) = ½ at a random quantile of the rows along that direction (the
+        output layer stays Glorot's). The network is then curved from the
+        first epoch, whatever the scale of X, instead of starting as a
+        nearly linear model on a plateau. It uses up to 1000 training rows
+        and the sample weights.
+
+    init_scale : float, default={init_scale}
+        With ``init='data'``, the standard deviation of each hidden unit's z
+        over the training rows: about 1 keeps the rows on σ's steep middle,
+        larger values make sharper steps.""",
+    "attributes": """learning_rate_init_ : float
+        The initial η of the last training call that started the optimizer
+        (``learning_rate_init``, or the value ``'auto'`` chose).
+
+    learning_rate_curve_ : list of float
+        The η of every epoch of ``loss_curve_`` (it changes with the
+        ``'adaptive'`` and ``'invscaling'`` schedules).
+
+    loss_ : float
         The cost C of the last epoch: the mean over its mini-batches, weighted
         by their total sample weight, of (1/m) Σᵢ sᵢ lossᵢ + (α / 2m) Σ ‖W‖².
 

@@ -166,6 +166,49 @@ def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None, log_normal
     return binary_log_loss(Z, Y, sample_weight)
 
 
+def baseline_cost(loss, out_activation, Y, sample_weight=None):
+    """The cost of the best prediction that ignores X: ŷ = the (weighted) mean of Y.
+
+    What a network that learned nothing from X would score: ½ Σₖ Var(yₖ)
+    for the squared error, the entropy of the class (or label) frequencies
+    for the log-loss. Training compares its loss with it to tell a plateau
+    from convergence, and divergence from a noisy start.
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'log_loss'}
+        The cost.
+    out_activation : {'identity', 'logistic', 'softmax'}
+        The output activation.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets, encoded as training encodes them.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Sample weights s.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._losses import baseline_cost
+    >>> baseline_cost("squared_error", "identity", np.array([[0.0], [2.0]]))
+    0.5
+    >>> round(baseline_cost("log_loss", "softmax", np.eye(2)), 4)  # log 2
+    0.6931
+    """
+    Y = np.asarray(Y, dtype=np.float64)
+    p = np.average(Y, axis=0, weights=sample_weight)  # the constant prediction
+    if loss == "squared_error":
+        return float(0.5 * np.average((Y - p) ** 2, axis=0, weights=sample_weight).sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        entropy = -np.where(p > 0, p * np.log(p), 0.0)
+        if out_activation != "softmax":  # one Bernoulli per output unit
+            entropy -= np.where(p < 1, (1 - p) * np.log1p(-p), 0.0)
+    return float(entropy.sum())
+
+
 def penalty(coefs, alpha):
     """(α / 2) Σₗ ‖W⁽ˡ⁾‖², the L2 penalty on the weights (biases are free).
 

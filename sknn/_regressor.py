@@ -5,14 +5,18 @@
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import StrOptions
+from numbers import Real
+
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSigmoidMLP, _not_numeric
 from ._docstrings import fill_doc
 
 
-@fill_doc(learning_rate="adaptive", learning_rate_init=0.03, max_iter=200, momentum=0.9)
+@fill_doc(
+    learning_rate="adaptive", learning_rate_init="auto", max_iter=500, momentum=0.9, init_scale=1.0
+)
 class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     """Multi-layer perceptron regressor with sigmoid hidden units, trained by backprop.
 
@@ -37,6 +41,21 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
 
     {training}
 
+    target_std : float or None, default=5.0
+        With the identity output, training subtracts the (weighted) mean of
+        each target column and scales it to standard deviation
+        ``target_std``; ``coefs_`` and ``intercepts_`` are mapped back after
+        every call, so predictions are in y's units. Any scale of y then
+        trains alike, and a spread of about 5 makes the output weights large
+        enough that the error δ reaches the hidden layers undiminished
+        (with unit-variance targets it arrives many times weaker, and the
+        hidden layers barely learn). ``loss_``, ``loss_curve_`` and ``tol``
+        are then in units of Var(y): the cost over ``target_std``², so that
+        ½ (1 − R²) is the loss of the fit. The mean and spread come from the
+        first call (for ``partial_fit``, the first chunk). None trains on y
+        as given, as scikit-learn's ``MLPRegressor``; ignored with
+        ``output_activation='sigmoid'``, whose targets are in [0, 1].
+
     Attributes
     ----------
     {attributes}
@@ -52,11 +71,16 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
 
     Notes
     -----
-    The defaults are chosen for inputs scaled to [0, 1]. An identity output
-    on top of many sigmoid units sums all their noise, so the regressor takes
-    a smaller step than the classifier (η = 0.03, momentum 0.9) and the
-    ``'adaptive'`` schedule, which divides η by 5 whenever the loss stalls so
-    that training settles instead of rattling around the minimum.
+    The defaults are chosen so that a first fit of
+    ``make_pipeline(MinMaxScaler(), SigmoidMLPRegressor())`` learns (see
+    "Why the defaults learn" in the user guide): y is rescaled for training
+    (``target_std``), the hidden units start on the data (``init='data'``),
+    η follows the curvature of the output layer
+    (``learning_rate_init='auto'``), and the ``'adaptive'`` schedule divides
+    η by 5 whenever the loss stalls, so that training settles instead of
+    rattling around the minimum. ``init='glorot', target_std=None`` with an
+    explicit ``learning_rate_init`` trains exactly as scikit-learn's
+    ``MLPRegressor(activation='logistic', solver='sgd')``.
 
     A fitted model saves with pickle, joblib or skops; with
     ``skops.io.load`` the only type to trust is ``"sknn._regressor.SigmoidMLPRegressor"``
@@ -81,6 +105,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
         **BaseSigmoidMLP._parameter_constraints,
         "loss": [StrOptions({"squared_error"})],
         "output_activation": [StrOptions({"identity", "sigmoid"})],
+        "target_std": [Interval(Real, 0, None, closed="neither"), None],
     }
     _y_numeric = True
 
@@ -93,9 +118,9 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
         alpha=1e-4,
         batch_size=32,
         learning_rate="adaptive",
-        learning_rate_init=0.03,
+        learning_rate_init="auto",
         power_t=0.5,
-        max_iter=200,
+        max_iter=500,
         shuffle=True,
         random_state=None,
         tol=1e-4,
@@ -106,6 +131,9 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
+        init="data",
+        init_scale=1.0,
+        target_std=5.0,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -125,11 +153,14 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
+            init=init,
+            init_scale=init_scale,
         )
+        self.target_std = target_std
         self.loss = loss
         self.output_activation = output_activation
 
-    def _validate_targets(self, y, *, first_pass, classes):
+    def _validate_targets(self, y, *, first_pass, classes, warm_fit=False):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
@@ -154,11 +185,50 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
             )
         return Y, None
 
+    def _normalizes(self):
+        """Whether training rescales y (not for a sigmoid output: its y is in [0, 1])."""
+        return self.target_std is not None and self.out_activation_ == "identity"
+
+    def _fit_target_scale(self, Y, sample_weight):
+        """The (weighted) mean and standard deviation of each target column."""
+        if not self._normalizes():
+            self._y_shift = self._y_scale = None
+            return
+        mean = np.average(Y, axis=0, weights=sample_weight)
+        std = np.sqrt(np.average((Y - mean) ** 2, axis=0, weights=sample_weight))
+        self._y_shift = mean.astype(np.float64)
+        # Training targets (y − mean) / std × target_std: mean 0, spread target_std.
+        self._y_scale = (np.where(std > 0, std, 1.0) / self.target_std).astype(np.float64)
+
+    def _training_targets(self, Y):
+        if getattr(self, "_y_scale", None) is None:
+            return Y
+        return ((Y - self._y_shift) / self._y_scale).astype(Y.dtype, copy=False)
+
+    def _loss_unit(self):
+        return 1.0 if getattr(self, "_y_scale", None) is None else self.target_std**2
+
+    def _to_training_units(self, coefs, intercepts):
+        # ŷ = (A W + b) s + μ, so the network of the standardised targets has
+        # W / s and (b − μ) / s.
+        if getattr(self, "_y_scale", None) is not None:
+            intercepts[-1] -= self._y_shift.astype(intercepts[-1].dtype)
+            intercepts[-1] /= self._y_scale.astype(intercepts[-1].dtype)
+            coefs[-1] /= self._y_scale.astype(coefs[-1].dtype)
+
+    def _from_training_units(self, coefs, intercepts):
+        if getattr(self, "_y_scale", None) is not None:
+            coefs[-1] *= self._y_scale.astype(coefs[-1].dtype)
+            intercepts[-1] *= self._y_scale.astype(intercepts[-1].dtype)
+            intercepts[-1] += self._y_shift.astype(intercepts[-1].dtype)
+
     def _decode(self, Y_hat):
         return Y_hat[:, 0] if Y_hat.shape[1] == 1 else Y_hat
 
-    def _score(self, X, y, sample_weight=None):
-        return r2_score(y, self._predict(X, check_input=False), sample_weight=sample_weight)
+    def _score(self, X, Y, y, sample_weight=None):
+        # R² is the same in training units (each column's R² is unchanged by
+        # an affine map of both y and ŷ), where the weights are during training.
+        return r2_score(Y, self._forward(X, check_input=False), sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):

@@ -66,6 +66,59 @@ def invscaling_learning_rate(learning_rate_init, t, power_t):
     return learning_rate_init / (t + 1) ** power_t
 
 
+# The largest second derivative of each cost with respect to the output's z.
+CURVATURE = {
+    ("squared_error", "identity"): 1.0,
+    ("squared_error", "logistic"): 1.0 / 16,
+    ("log_loss", "logistic"): 1.0 / 4,
+    ("log_loss", "softmax"): 1.0 / 2,
+}
+
+
+def auto_learning_rate(A_last, loss, out_activation, weights=None):
+    """η = 1 / (2 λ̂) for ``learning_rate_init='auto'``: a step the curvature allows.
+
+    The output layer is a linear model on its inputs a (the last hidden
+    layer's activations, X itself without hidden layers), so the Hessian of
+    the cost with respect to its weights and bias is at most κ E[ã ãᵀ], with
+    ã = (a, 1) and κ the largest second derivative of the cost with respect
+    to the output's z (1 for the squared error, 1/4 for the sigmoid's
+    log-loss, 1/2 for the softmax's). Its largest eigenvalue is at most the
+    trace, λ̂ = κ E‖ã‖². LeCun et al. ("Efficient BackProp", 1998) show that
+    η = 1 / λ_max is the largest step that does not oscillate, stable with
+    any momentum, classical or Nesterov's; half of it leaves room for the
+    curvature the hidden layers add once the output weights have grown. Unlike
+    a fixed η, the step follows the width of the layer and the scale of X.
+
+    Parameters
+    ----------
+    A_last : ndarray of shape (n_rows, n_units)
+        Inputs of the output layer on a sample of the training rows.
+    loss : {'squared_error', 'log_loss'}
+        The cost.
+    out_activation : {'identity', 'logistic', 'softmax'}
+        The output activation.
+    weights : ndarray of shape (n_rows,), optional
+        Sample weights of the rows, for the mean E‖ã‖².
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    A hundred units at σ = 1/2 and the squared error: λ̂ = 100 / 4 + 1 = 26.
+
+    >>> import numpy as np
+    >>> from sknn._sgd import auto_learning_rate
+    >>> round(auto_learning_rate(np.full((10, 100), 0.5), "squared_error", "identity"), 6)
+    0.019231
+    """
+    A_last = np.asarray(A_last, dtype=np.float64)
+    trace = float(np.average(np.einsum("ij,ij->i", A_last, A_last), weights=weights)) + 1.0
+    return 0.5 / (CURVATURE[loss, out_activation] * trace)
+
+
 def adaptive_learning_rate(learning_rate):
     """Divide η by 5 when training stalls; ``None`` once η is already ≤ 1e-6.
 

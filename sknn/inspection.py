@@ -48,7 +48,19 @@ def _training_data(estimator, X, y, sample_weight):
     sample_weight = estimator._weight_samples(
         labels, sample_weight, dtype=X.dtype, incremental=False
     )
-    return X, Y.astype(X.dtype, copy=False), sample_weight
+    Y = estimator._training_targets(Y.astype(X.dtype, copy=False))
+    return X, Y, sample_weight
+
+
+def _training_weights(estimator, dtype):
+    """θ and its views W⁽ˡ⁾, b⁽ˡ⁾ in the units training works in (copies).
+
+    They are ``coefs_`` and ``intercepts_`` themselves except for a regressor
+    with ``target_std``, whose output layer trains on rescaled targets.
+    """
+    theta, coefs, intercepts = pack(estimator.coefs_, estimator.intercepts_, dtype)
+    estimator._to_training_units(coefs, intercepts)
+    return theta, coefs, intercepts
 
 
 def _cost_settings(estimator):
@@ -107,7 +119,12 @@ def gradients(estimator, X, y, sample_weight=None):
     of (X, y) as one batch, at the current weights:
     C = (1/m) Σᵢ sᵢ lossᵢ + (α / 2m) Σₗ ‖W⁽ˡ⁾‖², with the targets encoded
     and the samples weighted (``sample_weight``, and ``class_weight`` for a
-    classifier) as training does.
+    classifier) as training does. Everything is in the units training works
+    in, so minus these gradients is the direction SGD steps along: for
+    :class:`~sknn.SigmoidMLPRegressor` with ``target_std`` (the default),
+    y is first scaled to (y − mean) / c with c = std(y) / ``target_std``,
+    and the output layer to W⁽ᴸ⁾ / c and (b⁽ᴸ⁾ − mean) / c, which predict
+    the scaled y (the hidden layers are the same in both units).
 
     Parameters
     ----------
@@ -151,13 +168,9 @@ def gradients(estimator, X, y, sample_weight=None):
     """
     _check_network(estimator)
     X, Y, sample_weight = _training_data(estimator, X, y, sample_weight)
+    _, coefs, intercepts = _training_weights(estimator, X.dtype)
     _, coef_grads, intercept_grads = backprop(
-        X,
-        Y,
-        estimator.coefs_,
-        estimator.intercepts_,
-        sample_weight=sample_weight,
-        **_cost_settings(estimator),
+        X, Y, coefs, intercepts, sample_weight=sample_weight, **_cost_settings(estimator)
     )
     return coef_grads, intercept_grads
 
@@ -228,7 +241,7 @@ def check_gradients(
     if sample_weight is not None:
         sample_weight = sample_weight.astype(np.float64, copy=False)
     # θ as one float64 vector; coefs and intercepts are views, so moving θⱼ moves the network.
-    theta, coefs, intercepts = pack(estimator.coefs_, estimator.intercepts_, np.float64)
+    theta, coefs, intercepts = _training_weights(estimator, np.float64)
     settings = dict(sample_weight=sample_weight, **_cost_settings(estimator))
     _, coef_grads, intercept_grads = backprop(X, Y, coefs, intercepts, **settings)
     analytic, _, _ = pack(coef_grads, intercept_grads, np.float64)
@@ -252,6 +265,9 @@ def check_gradients(
         C_minus = C()
         theta[j] = saved
         numeric[k] = (C_plus - C_minus) / (2 * epsilon)
-    g = analytic[indices]
+    # Compared on the scale of loss_ (the regressor's cost over target_std²),
+    # where the floor below fits the rounding noise.
+    unit = estimator._loss_unit()
+    g, numeric = analytic[indices] / unit, numeric / unit
     scale = np.maximum(np.maximum(np.abs(g), np.abs(numeric)), 1e-8)
     return float(np.max(np.abs(g - numeric) / scale))

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 @pytest.fixture
 def imbalanced():
-    """90 % / 10 %, two classes that a small network can separate."""
+    """90 % / 10 %, two overlapping classes: unweighted, the minority loses."""
     X, y = make_classification(
-        1000, n_features=5, n_informative=3, weights=[0.9], flip_y=0, class_sep=1.0, random_state=0
+        1000, n_features=5, n_informative=3, weights=[0.9], flip_y=0, class_sep=0.7, random_state=0
     )
     X = MinMaxScaler().fit_transform(X)
     return train_test_split(X, y, stratify=y, random_state=0)
@@ -43,7 +43,7 @@ def test_balanced_improves_minority_recall(imbalanced):
     ).fit(X_train, y_train)
     recall_plain = recall_score(y_test, plain.predict(X_test), pos_label=1)
     recall_balanced = recall_score(y_test, balanced.predict(X_test), pos_label=1)
-    # Measured: minority recall 0.60 -> 0.96, balanced accuracy 0.80 -> 0.94.
+    # Measured: minority recall 0.32 -> 0.96, balanced accuracy 0.66 -> 0.81.
     assert recall_balanced > recall_plain + 0.2
     assert balanced_accuracy_score(y_test, balanced.predict(X_test)) > (
         balanced_accuracy_score(y_test, plain.predict(X_test)) + 0.1

@@ -184,9 +184,9 @@ def test_early_stopping_restores_the_best_weights():
     seen = []
     score = model._score
 
-    def recording_score(X_val, y_val, sample_weight=None):
+    def recording_score(X_val, Y_val, y_val, sample_weight=None):
         seen.append((X_val, y_val, _weights(model)))
-        return score(X_val, y_val, sample_weight)
+        return score(X_val, Y_val, y_val, sample_weight)
 
     model._score = recording_score
     model.fit(X, y)
@@ -207,9 +207,11 @@ def test_early_stopping_restores_the_best_weights():
 @ignore_convergence
 def test_warm_start_continues_and_cold_start_reinitialises():
     X, y = _regression()
+    # Bit for bit needs y as given: target_std's rescaling of the output layer
+    # before and after each call rounds (test_target_std_warm_start_continues).
     params = dict(
         hidden_layer_sizes=(6,), momentum=0.0, shuffle=False, learning_rate="constant",
-        tol=0, n_iter_no_change=np.inf, random_state=0,
+        tol=0, n_iter_no_change=np.inf, random_state=0, target_std=None,
     )
     ten = SigmoidMLPRegressor(max_iter=10, **params).fit(X, y)
     warm = SigmoidMLPRegressor(max_iter=5, warm_start=True, **params).fit(X, y)
@@ -236,7 +238,8 @@ def test_loss_curve_is_the_cost_of_the_initial_weights():
     params = dict(hidden_layer_sizes=(4,), alpha=0.3, batch_size=100, momentum=0.0,
                   max_iter=1, random_state=5)
     # η = 1e-300 leaves every weight at its initial value: the initialisation.
-    init = SigmoidMLPClassifier(learning_rate_init=1e-300, **params).fit(X, y)
+    # (init='data' places the start with the sample weights: give init the same.)
+    init = SigmoidMLPClassifier(learning_rate_init=1e-300, **params).fit(X, y, sample_weight)
     model = SigmoidMLPClassifier(learning_rate_init=0.5, **params).fit(X, y, sample_weight)
 
     W1, W2 = init.coefs_

@@ -53,8 +53,10 @@ def inject(monkeypatch, model, *, at_epoch, fault, record=None):
         result = real(*args, **kwargs)
         if len(calls) == at_epoch and fault is not KeyboardInterrupt:
             fault(model)
-        if record is not None:
-            record.append(copy.deepcopy((model.coefs_, model.intercepts_)))
+        if record is not None:  # in y's units, as the fitted model will hold them
+            coefs, intercepts = copy.deepcopy((model.coefs_, model.intercepts_))
+            model._from_training_units(coefs, intercepts)
+            record.append((coefs, intercepts))
         return result
 
     monkeypatch.setattr(sknn._base, "run_epoch", run_epoch)
@@ -90,18 +92,23 @@ def test_failed_fit_of_fitted_model_changes_nothing():
 
 
 def test_partial_fit_diverging_on_its_own_is_a_transaction():
-    """A stream with too large a step: the call that diverges changes nothing."""
-    model = regressor(learning_rate="constant", learning_rate_init=3.0)
+    """A stream that turns bad: the call that diverges changes nothing.
+
+    A linear network (no hidden layer) keeps the η that 'auto' chose for the
+    first chunk; a later chunk with inputs 3× larger has 9× the curvature, so
+    that η is far past the stable step and the loss explodes in that call.
+    """
+    model = SigmoidMLPRegressor(hidden_layer_sizes=(), learning_rate="constant", random_state=0)
     for call in range(1, 100):
         before = snapshot(model)
         try:
-            model.partial_fit(X, y_reg)
+            model.partial_fit(X if call < 5 else 3 * X, y_reg)
         except ValueError as error:
             assert "Training diverged" in str(error)
             break
     else:
         pytest.fail("this stream was expected to diverge")
-    assert call > 1, "the first call already diverged; the test needs a fitted model"
+    assert call == 5, "the stream was expected to diverge on its first large chunk"
     assert_unchanged(model, before)
     for name in ["coefs_", "intercepts_", "_velocity", "_learning_rate", "t_", "loss_curve_"]:
         assert name in before
@@ -145,9 +152,8 @@ def test_keyboard_interrupt_in_fit_keeps_last_complete_epoch(monkeypatch, make, 
     # Exactly the model that k − 1 uninterrupted epochs give (k = 1: the initial weights).
     if k > 1:
         reference = make(max_iter=k - 1, tol=0.0).fit(X, y)
-    else:
-        reference = make()
-        reference._initialize([3, 8, 1], np.float64)
+    else:  # a step of 1e-300 leaves every weight at its initial value
+        reference = make(max_iter=1, learning_rate_init=1e-300).fit(X, y)
     for W, W_ref in zip(model.coefs_ + model.intercepts_, reference.coefs_ + reference.intercepts_):
         np.testing.assert_array_equal(W, W_ref)
     # ... and a usable one.
@@ -170,7 +176,7 @@ def test_keyboard_interrupt_in_partial_fit_keeps_weights(monkeypatch):
 def test_early_stopping_restores_best_epoch_when_scores_get_worse(monkeypatch):
     """A step too large makes the validation score fall after its best epoch."""
     model = regressor(
-        learning_rate="constant", learning_rate_init=3.0, early_stopping=True, n_iter_no_change=5
+        learning_rate="constant", learning_rate_init=0.5, early_stopping=True, n_iter_no_change=5
     )
     record = []
     inject(monkeypatch, model, at_epoch=0, fault=None, record=record)

@@ -302,13 +302,19 @@ def _problem(task):
 
 
 def _pair(task, **params):
+    """sknn and scikit-learn with the same hyperparameters.
+
+    scikit-learn's start and targets are sknn's with ``init='glorot'`` and
+    (regressor) ``target_std=None``: these two sknn-only settings are what an
+    explicit scikit-learn hyperparameter set adds.
+    """
     from sknn import SigmoidMLPClassifier
 
     if task == "regression":
-        return SigmoidMLPRegressor(**params), sklearn_mlp.MLPRegressor(
-            activation="logistic", solver="sgd", **params
+        return SigmoidMLPRegressor(init="glorot", target_std=None, **params), (
+            sklearn_mlp.MLPRegressor(activation="logistic", solver="sgd", **params)
         )
-    return SigmoidMLPClassifier(**params), sklearn_mlp.MLPClassifier(
+    return SigmoidMLPClassifier(init="glorot", **params), sklearn_mlp.MLPClassifier(
         activation="logistic", solver="sgd", **params
     )
 

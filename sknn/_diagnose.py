@@ -1,0 +1,161 @@
+"""What a finished fit looks like from inside: saturated units, a flat output.
+
+The textbook network fails in a few typical ways (see "When it does not
+learn" in the user guide). Two of them leave marks that a forward pass over
+some training rows shows at once:
+
+- *saturated* hidden units: |z| so large on every row that σ′ = a (1 − a)
+  is about 0, so no error δ flows back through them and SGD cannot move
+  them any more (the collapse after a too-large step);
+- an output that does not depend on X: every row gets the same ŷ.
+
+Pure array code; the estimator turns the findings into warnings.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from ._activations import sigmoid_derivative
+
+# A unit is saturated when σ′ < SATURATED_SLOPE (|z| > 9.2) on nearly all rows.
+SATURATED_SLOPE = 1e-4
+SATURATED_ROWS = 0.99
+# Warn when at least this fraction of a hidden layer is saturated.
+SATURATED_UNITS = 0.5
+
+
+class DegenerateFitWarning(UserWarning):
+    """A fit ended with a network that cannot have learned X.
+
+    Raised as a warning (not an error: the model is usable, and the message
+    says what went wrong) when, at the end of ``fit`` or ``partial_fit``, at
+    least half of a hidden layer's sigmoid units are saturated on the training
+    rows (σ′ = a (1 − a) ≈ 0, so their error δ vanishes and SGD cannot move
+    them), or when the predictions do not depend on X. The message names the
+    cause and the fix; the user guide's "When it does not learn" shows both.
+
+    Examples
+    --------
+    Turn it into an error where a silent bad model must not pass, e.g. in a
+    scheduled retraining job:
+
+    >>> import warnings
+    >>> from sknn import DegenerateFitWarning
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", DegenerateFitWarning)
+    ...     issubclass(DegenerateFitWarning, UserWarning)
+    True
+    """
+
+
+class PlateauWarning(ConvergenceWarning):
+    """Training stopped on a plateau, not at a minimum.
+
+    A subclass of scikit-learn's ``ConvergenceWarning``: the stopping rule
+    (``tol``, ``n_iter_no_change``) ended training while the loss was still
+    that of a prediction that ignores X, so the flat loss curve is a plateau
+    of the sigmoid network (small σ′, vanishing δ), not convergence.
+
+    Examples
+    --------
+    >>> from sklearn.exceptions import ConvergenceWarning
+    >>> from sknn import PlateauWarning
+    >>> issubclass(PlateauWarning, ConvergenceWarning)
+    True
+    """
+
+
+def saturated_units(A):
+    """The fraction of each hidden layer's units that are saturated on the rows.
+
+    Parameters
+    ----------
+    A : list of ndarray
+        ``[X, A⁽¹⁾, ..., A⁽ᴸ⁾]`` from :func:`sknn._backprop.forward_pass`.
+
+    Returns
+    -------
+    list of float
+        One fraction per hidden layer, A⁽¹⁾ to A⁽ᴸ⁻¹⁾.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._diagnose import saturated_units
+    >>> A_hidden = np.array([[1.0, 0.5], [1.0, 0.3], [1.0, 0.9]])  # unit 0 stuck at 1
+    >>> saturated_units([None, A_hidden, None])
+    [0.5]
+    """
+    fractions = []
+    for A_l in A[1:-1]:
+        flat = sigmoid_derivative(np.asarray(A_l, dtype=np.float64)) < SATURATED_SLOPE
+        fractions.append(float(np.mean(flat.mean(axis=0) >= SATURATED_ROWS)))
+    return fractions
+
+
+def output_spread(Y_hat, weights=None):
+    """The largest (weighted) standard deviation over the rows of any output unit.
+
+    Parameters
+    ----------
+    Y_hat : ndarray of shape (n_rows, n_outputs)
+    weights : ndarray of shape (n_rows,), optional
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._diagnose import output_spread
+    >>> output_spread(np.array([[0.5, 1.0], [0.5, 3.0]]))
+    1.0
+    """
+    Y_hat = np.asarray(Y_hat, dtype=np.float64)
+    mean = np.average(Y_hat, axis=0, weights=weights)
+    return float(np.sqrt(np.average((Y_hat - mean) ** 2, axis=0, weights=weights)).max())
+
+
+def degenerate_fit_message(A, Y, weights, name):
+    """The :class:`DegenerateFitWarning` text for a fit, or None when it looks healthy.
+
+    Parameters
+    ----------
+    A : list of ndarray
+        The forward pass of the fitted network over training rows.
+    Y : ndarray of shape (n_rows, n_outputs)
+        Their targets in the units training used.
+    weights : ndarray of shape (n_rows,) or None
+        Their sample weights.
+    name : str
+        The estimator's class name, for the message.
+
+    Returns
+    -------
+    str or None
+    """
+    fix = (
+        "Usual causes: steps too large for the problem (lower learning_rate_init, "
+        "or use learning_rate_init='auto'), or X on a large scale (put a "
+        "MinMaxScaler in front). See 'When it does not learn' in the user guide."
+    )
+    target_spread = output_spread(Y, weights)
+    if target_spread > 0 and output_spread(A[-1], weights) < 1e-4 * target_spread:
+        return (
+            f"{name}'s predictions do not depend on X: the output is the same for "
+            "every training row (a collapse to a constant, or a plateau the network "
+            f"never left). {fix}"
+        )
+    for layer, fraction in enumerate(saturated_units(A), start=1):
+        if fraction >= SATURATED_UNITS:
+            n_units = A[layer].shape[1]
+            return (
+                f"{name}: {round(fraction * n_units)} of the {n_units} sigmoid units of "
+                f"hidden layer {layer} are saturated (σ′ = a(1 − a) < {SATURATED_SLOPE:g} on "
+                f"{SATURATED_ROWS:.0%} of the training rows), so the error δ cannot flow "
+                f"through them and SGD cannot move them again. {fix}"
+            )
+    return None

@@ -1,0 +1,215 @@
+"""Initial weights: scikit-learn's Glorot draw, and a start placed on the data.
+
+Pure array code, like the other modules below the estimators.
+
+Why the start matters for sigmoid units: training can only bend the network
+where some σ is in its steep middle. Glorot's draw makes every Z⁽ˡ⁾ small
+for inputs in [0, 1], so all hidden units start in the *linear* middle of σ:
+the network is a linear model at first, and on a curved problem SGD must
+first grow the weights out of that plateau, which can take longer than
+``max_iter`` allows (the straight-line fits of a first try on moons or sin x).
+:func:`data_uniform` instead gives every hidden unit a random direction and
+puts the unit's step where the data is: Z is scaled so that its spread over
+the training rows is ``scale``, and shifted so that the step σ(z) = ½ lies on
+a randomly chosen training row. The units then cover the data with bends of
+every orientation from the first epoch on, whatever the scale of X.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import sigmoid
+
+# Rows of X the data-dependent start looks at: enough to place the steps
+# and measure the spread, cheap next to a single epoch on large data.
+N_INIT_ROWS = 1000
+
+
+def glorot_uniform(rng, fan_in, fan_out, dtype):
+    """W ~ U(−r, r) and b ~ U(−r, r) with r = √(2 / (fan_in + fan_out)).
+
+    Glorot and Bengio's bound for sigmoid units, as scikit-learn uses: it
+    keeps the variance of Z⁽ˡ⁾ near that of A⁽ˡ⁻¹⁾. The draws are made in the
+    same order as scikit-learn's, so the same ``random_state`` gives the same
+    start.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+    fan_in, fan_out : int
+        Units feeding in, and units of the layer.
+    dtype : numpy dtype
+
+    Returns
+    -------
+    W : ndarray of shape (fan_in, fan_out)
+    b : ndarray of shape (fan_out,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._init import glorot_uniform
+    >>> W, b = glorot_uniform(np.random.RandomState(0), 3, 5, np.float64)
+    >>> bool(np.abs(W).max() <= np.sqrt(2 / 8))
+    True
+    """
+    bound = np.sqrt(2.0 / (fan_in + fan_out))
+    W = rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype, copy=False)
+    b = rng.uniform(-bound, bound, fan_out).astype(dtype, copy=False)
+    return W, b
+
+
+def init_rows(rng, X, sample_weight=None):
+    """Up to :data:`N_INIT_ROWS` rows of X drawn without replacement, and their weights.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    sample_weight : ndarray of shape (n_samples,), optional
+
+    Returns
+    -------
+    X_rows : ndarray of shape (min(n_samples, N_INIT_ROWS), n_features)
+        Dense, float64.
+    weights : ndarray of shape (len(X_rows),)
+        Their sample weights (ones without ``sample_weight``).
+    """
+    n_samples = X.shape[0]
+    weights = np.ones(n_samples) if sample_weight is None else np.asarray(sample_weight, float)
+    if n_samples > N_INIT_ROWS:
+        rows = np.sort(rng.choice(n_samples, N_INIT_ROWS, replace=False))
+        X, weights = X[rows], weights[rows]
+    X = X.toarray() if sp.issparse(X) else np.asarray(X)
+    return X.astype(np.float64, copy=False), weights
+
+
+def weighted_quantile(P, q, weights):
+    """The ``q[j]``-quantile of column j of P, each row counted with its weight.
+
+    The lowest value whose cumulative weight reaches ``q[j]`` of the total:
+    a row of weight 2 counts exactly as the same row twice.
+
+    Parameters
+    ----------
+    P : ndarray of shape (n_rows, n_columns)
+    q : ndarray of shape (n_columns,)
+        Quantiles in [0, 1).
+    weights : ndarray of shape (n_rows,)
+
+    Returns
+    -------
+    ndarray of shape (n_columns,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._init import weighted_quantile
+    >>> P = np.array([[1.0], [2.0], [3.0]])
+    >>> weighted_quantile(P, np.array([0.5]), np.array([1.0, 1.0, 1.0]))
+    array([2.])
+    >>> weighted_quantile(P, np.array([0.5]), np.array([4.0, 1.0, 1.0]))
+    array([1.])
+    """
+    order = np.argsort(P, axis=0, kind="stable")
+    cumulative = np.cumsum(weights[order], axis=0)
+    index = (cumulative > q * cumulative[-1]).argmax(axis=0)
+    return P[order[index, np.arange(P.shape[1])], np.arange(P.shape[1])]
+
+
+def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
+    """A hidden layer whose units' steps lie on the data, with spread ``scale``.
+
+    Each unit j gets a random direction wⱼ ~ N(0, I), scaled so that its
+    weighted input zⱼ = A⁽ˡ⁻¹⁾ wⱼ + bⱼ has standard deviation ``scale`` over
+    the rows of ``A_prev``, and a bias that puts zⱼ = 0 (the middle of σ) at
+    a random quantile of the rows along wⱼ, so the steps of the layer are
+    spread over the data as the rows are. A direction along which the rows
+    do not vary keeps its unscaled weights. With ``weights``, the standard
+    deviation and the quantile count each row by its weight (a weight of 2
+    is the same as the row twice).
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+    A_prev : ndarray of shape (n_rows, fan_in)
+        The layer's inputs on a sample of the training rows.
+    fan_out : int
+        Units of the layer.
+    scale : float
+        Standard deviation of each unit's Z over the rows: about 1 puts the
+        rows on σ's steep middle, larger values make sharper steps.
+    dtype : numpy dtype
+    weights : ndarray of shape (n_rows,), optional
+        Sample weights of the rows.
+
+    Returns
+    -------
+    W : ndarray of shape (fan_in, fan_out)
+    b : ndarray of shape (fan_out,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._init import data_uniform
+    >>> X = np.random.RandomState(0).uniform(size=(200, 3)) * 1000  # unscaled
+    >>> W, b = data_uniform(np.random.RandomState(1), X, 4, scale=2.0, dtype=np.float64)
+    >>> (X @ W + b).std(axis=0).round(6)
+    array([2., 2., 2., 2.])
+    """
+    if weights is None:
+        weights = np.ones(A_prev.shape[0])
+    W = rng.standard_normal((A_prev.shape[1], fan_out))
+    # X may hold values near the float range (say 1e300): scale the rows to
+    # at most 1 first, so that no square below overflows.
+    size = np.abs(A_prev).max()
+    size = size if np.isfinite(size) and size > 0 else 1.0
+    P = (A_prev / size) @ W
+    mean = np.average(P, axis=0, weights=weights)
+    spread = np.sqrt(np.average((P - mean) ** 2, axis=0, weights=weights))
+    spread[spread == 0] = 1.0
+    P *= scale / spread
+    W *= scale / (spread * size)
+    b = -weighted_quantile(P, rng.uniform(size=fan_out), weights)
+    return W.astype(dtype, copy=False), b.astype(dtype, copy=False)
+
+
+def initial_weights(rng, layer_units, dtype, X=None, scale=None, sample_weight=None):
+    """W⁽ˡ⁾, b⁽ˡ⁾ for every layer: on the data when ``X`` is given, else Glorot.
+
+    With ``X``, the hidden layers come from :func:`data_uniform`, each placed
+    on the previous layer's activations of the same rows; the output layer
+    is always Glorot's (small weights: the first predictions are near the
+    output's middle, and no hidden unit is silenced at the start).
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+    layer_units : list of int
+        Units per layer, input first.
+    dtype : numpy dtype
+    X : ndarray or sparse matrix, optional
+        Training inputs; None draws every layer as scikit-learn does.
+    scale : float, optional
+        Spread of the hidden units' Z over the data (needed with ``X``).
+    sample_weight : ndarray of shape (n_samples,), optional
+        Weights of the rows of ``X``.
+
+    Returns
+    -------
+    coefs, intercepts : list of ndarray
+    """
+    coefs, intercepts = [], []
+    A, weights = (None, None) if X is None else init_rows(rng, X, sample_weight)
+    for l, (fan_in, fan_out) in enumerate(zip(layer_units, layer_units[1:])):
+        hidden = l < len(layer_units) - 2
+        if A is not None and hidden:
+            W, b = data_uniform(rng, A, fan_out, scale, dtype, weights)
+            A = sigmoid(A @ W.astype(np.float64) + b)
+        else:
+            W, b = glorot_uniform(rng, fan_in, fan_out, dtype)
+        coefs.append(W)
+        intercepts.append(b)
+    return coefs, intercepts
