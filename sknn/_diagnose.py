@@ -24,6 +24,8 @@ SATURATED_SLOPE = 1e-4
 SATURATED_ROWS = 0.99
 # Warn when at least this fraction of a hidden layer is saturated.
 SATURATED_UNITS = 0.5
+# Inputs beyond this size are "not scaled" (a MinMaxScaler gives [0, 1]).
+LARGE_X = 10.0
 
 
 class DegenerateFitWarning(UserWarning):
@@ -137,11 +139,19 @@ def degenerate_fit_message(A, Y, weights, name):
     -------
     str or None
     """
-    fix = (
-        "Usual causes: steps too large for the problem (lower learning_rate_init, "
-        "or use learning_rate_init='auto'), or X on a large scale (put a "
-        "MinMaxScaler in front). See 'When it does not learn' in the user guide."
-    )
+    x_max = float(np.abs(A[0]).max()) if A[0].size else 0.0
+    if x_max > LARGE_X:
+        cause = (
+            f"X is on a large scale (|x| up to {x_max:.3g}), so the first layer's "
+            "steps, which grow with x, throw its units far into σ's flat tails: put a "
+            "MinMaxScaler in front."
+        )
+    else:
+        cause = (
+            "The steps were too large for the problem: lower learning_rate_init, or "
+            "use learning_rate_init='auto'."
+        )
+    fix = f"{cause} See 'When it does not learn' in the user guide."
     target_spread = output_spread(Y, weights)
     if target_spread > 0 and output_spread(A[-1], weights) < 1e-4 * target_spread:
         return (

@@ -1,0 +1,250 @@
+"""A first fit learns, or says why not.
+
+The defaults learn on small curved problems where the textbook network used
+to return a straight line or a constant, and every failure mode has a named
+outcome: divergence raises, a collapsed or saturated network warns with
+DegenerateFitWarning, a plateau the stopping rule stopped at warns with
+PlateauWarning, and ConvergenceWarning means the loss was still improving.
+The full table over 5 folds and 3 seeds is benchmarks/defaults.py; here one
+split per seed keeps the suite quick.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from _state import assert_unchanged, snapshot
+from numpy.testing import assert_allclose
+from sklearn.datasets import load_diabetes, load_iris, make_friedman1, make_moons
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from sknn import DegenerateFitWarning, PlateauWarning, SigmoidMLPClassifier, SigmoidMLPRegressor
+from sknn._sgd import auto_learning_rate
+
+
+def _sin3x(n=500, seed=0):
+    rng = np.random.RandomState(seed)
+    x = rng.uniform(-2, 2, size=(n, 1))
+    return x, np.sin(3 * x[:, 0]) + rng.normal(scale=0.1, size=n)
+
+
+def _held_out_score(estimator, X, y, seed):
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=seed)
+    if "random_state" in estimator.get_params():
+        estimator.set_params(random_state=seed)
+    model = make_pipeline(MinMaxScaler(), estimator)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X_train, y_train)
+    sknn_warnings = [w for w in caught if issubclass(w.category, (ConvergenceWarning, UserWarning))]
+    return model.score(X_test, y_test), sknn_warnings
+
+
+# ----------------------------------------------------------------- defaults that learn
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_default_regressor_fits_a_curve(seed):
+    """sin(3x): the old defaults scored R² 0.12 (a nearly straight line)."""
+    score, caught = _held_out_score(SigmoidMLPRegressor(), *_sin3x(seed=seed), seed)
+    assert score > 0.9
+    assert not [w for w in caught if issubclass(w.category, DegenerateFitWarning)]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_default_classifier_bends_around_the_moons(seed):
+    """make_moons: the old defaults stopped on a straight line (accuracy 0.86)."""
+    X, y = make_moons(500, noise=0.2, random_state=0)
+    score, caught = _held_out_score(SigmoidMLPClassifier(), X, y, seed)
+    assert score > 0.93
+    assert not caught  # converged: no warning of any kind
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_default_regressor_learns_large_targets(seed):
+    """diabetes (y from 25 to 346): the old defaults predicted a constant (R² −0.03).
+
+    A noisy, nearly linear problem: the network must do about as well as a
+    linear model on the same split, neither a constant nor an over-fit.
+    """
+    X, y = load_diabetes(return_X_y=True)
+    score, caught = _held_out_score(SigmoidMLPRegressor(), X, y, seed)
+    linear, _ = _held_out_score(Ridge(alpha=1e-3), X, y, seed)
+    assert score > linear - 0.05
+    assert not [w for w in caught if issubclass(w.category, DegenerateFitWarning)]
+
+
+def test_target_std_predicts_in_the_units_of_y():
+    """Training on y or on 1000 y + 5 is the same fit, mapped to y's units."""
+    X, y = _sin3x(n=200)
+    X = MinMaxScaler().fit_transform(X)
+    params = dict(hidden_layer_sizes=(10,), max_iter=30, random_state=0)
+    small = SigmoidMLPRegressor(**params).fit(X, y)
+    large = SigmoidMLPRegressor(**params).fit(X, 1000 * y + 5)
+    assert_allclose(large.predict(X), 1000 * small.predict(X) + 5, rtol=1e-6)
+    assert_allclose(large.loss_curve_, small.loss_curve_, rtol=1e-6)  # in units of Var(y)
+    # Without rescaling, the identity output learns the two differently.
+    plain = SigmoidMLPRegressor(target_std=None, **params)
+    assert not np.allclose(
+        plain.fit(X, 1000 * y + 5).predict(X), 1000 * plain.fit(X, y).predict(X) + 5, rtol=1e-2
+    )
+
+
+def test_target_std_warm_start_continues():
+    """Rescaling the output layer before and after each call loses only rounding."""
+    X, y = _sin3x(n=200)
+    X = MinMaxScaler().fit_transform(X)
+    # (momentum 0: a fit, warm or not, restarts the velocity, as scikit-learn's.)
+    params = dict(hidden_layer_sizes=(6,), shuffle=False, learning_rate="constant",
+                  momentum=0.0, tol=0, n_iter_no_change=np.inf, random_state=0)
+    ten = SigmoidMLPRegressor(max_iter=10, **params).fit(X, y)
+    warm = SigmoidMLPRegressor(max_iter=5, warm_start=True, **params).fit(X, y)
+    warm.set_params(max_iter=5).fit(X, y)
+    for a, b in zip(warm.coefs_ + warm.intercepts_, ten.coefs_ + ten.intercepts_):
+        assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert warm.learning_rate_init_ == ten.learning_rate_init_  # 'auto' of the first fit
+
+
+def test_auto_learning_rate_follows_the_curvature():
+    """η = 1/(2λ̂) with λ̂ = κ E‖ã‖²: wider layers and the squared error take smaller steps."""
+    narrow, wide = np.full((5, 10), 0.5), np.full((5, 100), 0.5)
+    assert auto_learning_rate(narrow, "squared_error", "identity") == pytest.approx(0.5 / 3.5)
+    assert auto_learning_rate(wide, "squared_error", "identity") == pytest.approx(0.5 / 26)
+    assert auto_learning_rate(wide, "log_loss", "logistic") == pytest.approx(2 / 26)
+    # The estimator trains with the η it reports, from its first epoch on.
+    X, y = make_moons(200, noise=0.2, random_state=0)
+    model = SigmoidMLPClassifier(max_iter=3, random_state=0).fit(MinMaxScaler().fit_transform(X), y)
+    assert model.learning_rate_curve_ == [model.learning_rate_init_] * 3
+    explicit = SigmoidMLPClassifier(learning_rate_init=0.2, max_iter=2, random_state=0)
+    assert explicit.fit(X, y).learning_rate_init_ == 0.2
+
+
+def test_data_init_places_units_on_the_data_at_any_scale():
+    """init='data': every hidden unit's z has spread init_scale over the rows, and crosses 0."""
+    X, y = make_friedman1(300, random_state=0)
+    for scale in (1.0, 1000.0):
+        model = SigmoidMLPRegressor(max_iter=1, learning_rate_init=1e-300, random_state=0)
+        model.fit(X * scale, y)  # a step of 1e-300 leaves the initial weights
+        Z = X * scale @ model.coefs_[0] + model.intercepts_[0]
+        assert_allclose(Z.std(axis=0), 1.0, rtol=1e-6)  # init_scale of the regressor
+        assert ((Z > 0).any(axis=0) & (Z < 0).any(axis=0)).all()  # each step lies in the data
+    glorot = SigmoidMLPRegressor(init="glorot", max_iter=1, learning_rate_init=1e-300,
+                                 random_state=0).fit(X, y)
+    # Glorot's start: z barely varies over the rows, σ is nearly linear.
+    assert (X @ glorot.coefs_[0]).std(axis=0).max() < 0.5
+
+
+# ----------------------------------------------------------------- failure modes
+
+
+def test_finite_divergence_raises_within_a_few_epochs():
+    """The issue's case: the loss went 6e11, 1.8e24, ... and fit 'ended normally'."""
+    X, y = load_iris(return_X_y=True)
+    model = SigmoidMLPRegressor(learning_rate_init=10, random_state=0)
+    with pytest.raises(ValueError, match=r"Training diverged in epoch [1-3]: the loss .* exploded"):
+        model.fit(X / 8, y)
+    assert not hasattr(model, "coefs_")
+    # partial_fit stays a transaction: the fitted model is unchanged.
+    model = SigmoidMLPRegressor(learning_rate="constant", random_state=0).partial_fit(X / 8, y)
+    model._learning_rate = 10.0  # as if the stream's η had grown too large
+    before = snapshot(model)
+    with pytest.raises(ValueError, match="Training diverged in epoch 1"):
+        model.partial_fit(X / 8, y)
+    assert_unchanged(model, before)
+
+
+def test_collapse_to_a_constant_warns():
+    """Unscaled X (friedman1 × 100): the network ends predicting a constant, and says so."""
+    X, y = make_friedman1(500, random_state=0)
+    with pytest.warns(DegenerateFitWarning, match=r"do not depend on X.*large scale.*MinMaxScaler"):
+        model = SigmoidMLPRegressor(random_state=0).fit(X * 100, y)
+    assert model.score(X * 100, y) < 0.05  # the warning is true
+    # Scaled, the same defaults learn.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DegenerateFitWarning)
+        scaled = make_pipeline(MinMaxScaler(), SigmoidMLPRegressor(random_state=0)).fit(X, y)
+    assert scaled.score(X, y) > 0.95
+
+
+def test_saturated_hidden_units_warn():
+    """friedman1, standardised y, η = 0.1: the first epochs throw the units into σ's tails."""
+    X, y = make_friedman1(500, random_state=0)
+    X = MinMaxScaler().fit_transform(X)
+    y = (y - y.mean()) / y.std()
+    with pytest.warns(DegenerateFitWarning, match=r"of the 100 sigmoid units of hidden layer 1 "
+                      r"are saturated.*learning_rate_init"):
+        model = SigmoidMLPRegressor(learning_rate_init=0.1, random_state=0).fit(X, y)
+    A1 = 1 / (1 + np.exp(-(X @ model.coefs_[0] + model.intercepts_[0])))
+    assert (A1 * (1 - A1) < 1e-4).mean(axis=0).mean() > 0.5  # the warning is true
+
+
+def test_plateau_stop_is_told_apart_from_convergence():
+    X, y = make_moons(300, noise=0.2, random_state=0)
+    X = MinMaxScaler().fit_transform(X)
+    # Glorot's near-linear start and a tiny step: the loss sits at log 2.
+    stuck = SigmoidMLPClassifier(init="glorot", learning_rate_init=1e-4, n_iter_no_change=5,
+                                 random_state=0)
+    with pytest.warns(PlateauWarning, match=r"stopped on a plateau after \d+ epochs.*0\.69"):
+        stuck.fit(X, y)
+    assert stuck.n_iter_ < stuck.max_iter and stuck.loss_ > 0.65
+    # The defaults converge on the same data: the rule stops them with no warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        converged = SigmoidMLPClassifier(random_state=0).fit(X, y)
+    assert converged.n_iter_ < converged.max_iter and converged.loss_ < 0.3
+
+
+def test_convergence_warning_means_still_improving():
+    X, y = make_moons(300, noise=0.2, random_state=0)
+    X = MinMaxScaler().fit_transform(X)
+    with pytest.warns(ConvergenceWarning, match=r"improved by [\d.e-]+ in the last 10 epochs"):
+        SigmoidMLPClassifier(max_iter=15, random_state=0).fit(X, y)
+    # Separable classes: the log-loss creeps down forever as the weights grow,
+    # by far less than 1 % of its gain per 10 epochs: no warning at max_iter.
+    X_sep = np.r_[np.zeros((20, 2)), np.ones((20, 2))]
+    y_sep = np.r_[np.zeros(20), np.ones(20)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = SigmoidMLPClassifier(tol=0, n_iter_no_change=10, max_iter=300,
+                                     random_state=0).fit(X_sep, y_sep)
+    assert model.n_iter_ == 300 and model.loss_curve_[-1] < model.loss_curve_[-11]
+
+
+def test_slow_steady_descent_is_not_taken_for_convergence():
+    """Each epoch gains less than tol, ten of them many times tol: training goes on."""
+    model = SigmoidMLPClassifier(tol=1e-4, n_iter_no_change=3)
+    model.best_loss_ = model._reference_loss = np.inf
+    model._no_improvement_count = 0
+    for loss in 1.0 - 6e-5 * np.arange(40):  # 0.6 tol per epoch
+        model._update_training_loss(loss)
+        assert model._no_improvement_count <= 1
+    count = model._no_improvement_count
+    for _ in range(4):  # a real stall: every epoch counts
+        model._update_training_loss(loss)
+    assert model._no_improvement_count == count + 4
+
+
+# ----------------------------------------------------------------- found by scikit-learn's MLP tests
+
+
+def test_warm_start_fit_refuses_other_classes():
+    X, y = load_iris(return_X_y=True)
+    model = SigmoidMLPClassifier(hidden_layer_sizes=(5,), max_iter=5, warm_start=True,
+                                 random_state=0).fit(X / 8, y)
+    with pytest.raises(ValueError, match="warm_start can only be used where `y` has the same classes"):
+        model.fit(X[y < 2] / 8, y[y < 2])
+    with pytest.raises(ValueError, match="warm_start can only be used"):
+        model.fit(X / 8, np.where(y == 2, 7, y))
+
+
+def test_early_stopping_on_small_multiclass_data_falls_back_to_a_random_split():
+    X, y = load_iris(return_X_y=True)
+    rows = np.r_[0:6, 50:56, 100:106]  # 18 rows, 3 classes: 2 validation rows
+    with pytest.warns(UserWarning, match="could not stratify the validation split"):
+        model = SigmoidMLPClassifier(early_stopping=True, max_iter=5, random_state=0)
+        model.fit(X[rows] / 8, y[rows])
+    assert len(model.validation_scores_) == model.n_iter_ > 0
