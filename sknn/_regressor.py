@@ -10,6 +10,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSigmoidMLP, _not_numeric
 from ._docstrings import fill_doc
+from ._sklearn_names import reject_mlp_only_parameters
 
 
 @fill_doc(learning_rate="adaptive", learning_rate_init=0.03, max_iter=200, momentum=0.9)
@@ -84,6 +85,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     }
     _y_numeric = True
 
+    @reject_mlp_only_parameters
     def __init__(
         self,
         hidden_layer_sizes=(100,),
