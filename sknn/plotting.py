@@ -53,6 +53,13 @@ def _check_matplotlib(caller):
     return plt
 
 
+def _integer_ticks(axis):
+    """Ticks at whole numbers only (epochs, layers) on a matplotlib axis."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _network(estimator, X=None, *, caller):
     """The fitted sknn network in ``estimator``, and X as that network sees it.
 
@@ -269,7 +276,9 @@ class LossCurveDisplay:
                 )
                 self.score_line_.append(s)
             if rate is not None:
-                self.learning_rate_marks_.extend(self._mark_rates(ax, rate, color, prefix))
+                # η of the last len(rate) epochs (all of them, as the estimator records it).
+                offset = len(curve) - len(rate)
+                self.learning_rate_marks_.extend(self._mark_rates(ax, rate, offset, color, prefix))
         self.line_ = _one_or_list(lines)
 
         if log_scale == "auto":
@@ -281,7 +290,7 @@ class LossCurveDisplay:
         if log_scale:
             ax.set_yscale("log")
         ax.set(xlabel="epoch", ylabel="cost C")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _integer_ticks(ax.xaxis)
         handles, labels = ax.get_legend_handles_labels()
         if self.ax_score_ is not None:
             self.ax_score_.set_ylabel(f"validation {self.score_name}")
@@ -297,13 +306,16 @@ class LossCurveDisplay:
         return [np.asarray(c, dtype=float) for c in curve]
 
     @staticmethod
-    def _mark_rates(ax, rate, color, prefix):
+    def _mark_rates(ax, rate, offset, color, prefix):
         """A vertical line, labelled with the new η, wherever η changes."""
-        changes = np.flatnonzero(rate[1:] != rate[:-1]) + 1  # epoch index with the new η
+        changes = np.flatnonzero(rate[1:] != rate[:-1]) + 1  # index of the first epoch with the new η
+        lowered = bool(np.all(rate[changes] < rate[changes - 1]))
         marks = []
         for k, i in enumerate(changes):
-            x = i + 0.5  # between epoch i (1-based) and epoch i + 1
-            label = f"{prefix}learning rate lowered" if k == 0 else None
+            x = offset + i + 0.5  # between epochs offset + i and offset + i + 1 (counted from 1)
+            label = None
+            if k == 0:
+                label = f"{prefix}learning rate {'lowered' if lowered else 'changed'}"
             marks.append(ax.axvline(x, color=color, linestyle=(0, (1, 3)), linewidth=1, label=label))
             ax.annotate(
                 f"η = {rate[i]:.2g}", xy=(x, 1), xycoords=("data", "axes fraction"),
@@ -552,7 +564,7 @@ class GradientDisplay:
                 ax._sknn_slope_max = True
         ax.set_yscale("log")
         ax.set(xlabel="layer l (1 = first hidden, last = output)", ylabel="mean size")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _integer_ticks(ax.xaxis)
         ax.legend(fontsize="small")
         return self
 

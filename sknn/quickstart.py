@@ -25,6 +25,8 @@ from sklearn.preprocessing import MinMaxScaler
 
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
 
+__all__ = ["main", "models", "parse_args"]
+
 # dataset name → (loader, task, what a sample is)
 DATASETS = {
     "digits": (load_digits, "classification", "images"),
@@ -105,7 +107,7 @@ def _positive_int(text):
 
 
 def models(task, *, max_iter=None, random_state=0):
-    """sknn's estimator and scikit-learn's MLP with the same hyperparameters.
+    """Build sknn's estimator and scikit-learn's MLP with the same hyperparameters.
 
     Parameters
     ----------

@@ -106,3 +106,28 @@ def test_attributes_documented_and_set(cls):
     documented = {attr.name for attr in ClassDoc(cls)["Attributes"]}
     assert public_fitted - documented == set(), "fitted attributes missing from the docstring"
     assert documented - public_fitted == set(), "documented attributes that fit does not set"
+
+
+def _other_public_names():
+    """The public classes and functions of sknn's other modules, and their methods."""
+    import importlib
+
+    for module_name in ["sknn.plotting", "sknn.streaming", "sknn.inspection", "sknn.quickstart"]:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            yield f"{module_name}.{name}"
+            obj = getattr(module, name)
+            if inspect.isclass(obj):
+                for method, member in vars(obj).items():
+                    if not method.startswith("_") and callable(getattr(obj, method)):
+                        yield f"{module_name}.{name}.{method}"
+
+
+@pytest.mark.parametrize("name", list(_other_public_names()))
+def test_numpydoc_validation_of_the_other_modules(name):
+    errors = [
+        f"{code}: {message}"
+        for code, message in numpydoc_validate.validate(name)["errors"]
+        if code in CHECKED
+    ]
+    assert not errors, f"{name}:\n" + "\n".join(errors)

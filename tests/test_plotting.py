@@ -84,6 +84,7 @@ def test_learning_rate_changes_are_marked(iris):
     model.learning_rate_curve_ = [0.03, 0.03, 0.006, 0.006, 0.006, 0.0012]
     display = LossCurveDisplay.from_estimator(model)
     assert [mark.get_xdata()[0] for mark in display.learning_rate_marks_] == [2.5, 5.5]
+    assert display.learning_rate_marks_[0].get_label() == "learning rate lowered"
     labels = [t.get_text() for t in display.ax_.texts]
     assert labels == ["η = 0.006", "η = 0.0012"]
     # Only the adaptive schedule's changes are marked.
