@@ -36,7 +36,10 @@ def _message(cls_name, given):
         + ": sknn is the textbook network, sigmoid hidden units trained by "
         "backpropagation and mini-batch SGD with momentum, nothing else."
     ]
-    same = [f"{name}={value!r}" for name, value in given.items() if MLP_ONLY[name] == value]
+    same = [
+        f"{name}={value!r}" for name, value in given.items()
+        if isinstance(value, str) and value == MLP_ONLY[name]
+    ]
     if same:
         verb = "is" if len(same) == 1 else "are"
         parts.append(f"{' and '.join(same)} {verb} what sknn always does: leave it out.")

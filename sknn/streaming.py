@@ -64,8 +64,8 @@ class PartialFitStream(CallbackSupport):
     the estimator's own ``partial_fit`` (as scikit-learn merges a
     meta-estimator's task with its sub-estimator's): for sknn a ``'fit'``
     task with its one epoch beneath. The root task begins at the first chunk
-    and ends when the ``with`` block ends (or :meth:`close` is called); the
-    callbacks are torn down then, also when the block raises.
+    and ends with the ``with`` block; the callbacks are torn down then, also
+    when the block raises.
 
     ``ProgressBar()`` draws a bar for the stream and, beneath it, one bar
     for every chunk's fit; ``ProgressBar(max_propagation_depth=0)`` draws
@@ -113,10 +113,6 @@ class PartialFitStream(CallbackSupport):
     def __exit__(self, exc_type, exc, traceback):
         self._close(failed=exc_type is not None)
         return False
-
-    def close(self):
-        """End the stream's task and tear its callbacks down (the ``with`` block does it)."""
-        self._close(failed=False)
 
     def partial_fit(self, X, y=None, **fit_params):
         """Train the estimator on one chunk, as a sub-task of the stream.
