@@ -294,7 +294,9 @@ class LossCurveDisplay:
         handles, labels = ax.get_legend_handles_labels()
         if self.ax_score_ is not None:
             self.ax_score_.set_ylabel(f"validation {self.score_name}")
-            more = self.ax_score_.get_legend_handles_labels()
+        twin = getattr(ax, "_sknn_score_axes", None)  # also one drawn by an earlier plot
+        if twin is not None:
+            more = twin.get_legend_handles_labels()
             handles, labels = handles + more[0], labels + more[1]
         ax.legend(handles, labels, fontsize="small")
         return self

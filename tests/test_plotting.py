@@ -113,6 +113,11 @@ def test_loss_curve_plot_twice_on_one_axes(iris):
         "first: training cost", "again: training cost"
     ]
     assert len(twin.lines) == 2
+    # A fit without early stopping drawn on the same axes keeps the scores in the legend.
+    other = LossCurveDisplay.from_estimator(_model().fit(*iris), name="plain", ax=ax)
+    assert other.ax_score_ is None
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "plain: training cost" in legend and "first: validation accuracy" in legend
 
 
 def test_from_estimators_names_the_curves_by_what_differs(iris):
