@@ -642,7 +642,9 @@ class ActivationDisplay:
     row: the histogram of its activations over the samples and units, the
     saturated zones a < ``saturation`` and a > 1 − ``saturation`` shaded, and
     the fraction of activations in each written beside them. A layer whose
-    activations pile up at the ends has collapsed.
+    activations pile up at the ends passes almost no gradient back; when they
+    no longer depend on the input either, the network has collapsed to a
+    constant.
 
     Build it with :meth:`from_estimator`; all parameters are stored as
     attributes.
