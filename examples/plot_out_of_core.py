@@ -13,7 +13,8 @@ chunks.
 This example writes a dataset to disk as a :class:`numpy.memmap`, scales it
 with a streamed :class:`~sklearn.preprocessing.MinMaxScaler`, and trains a
 :class:`~sknn.SigmoidMLPClassifier` on it twice: with a plain loop over the chunks
-(with one progress bar for the whole stream), and with dask-ml's :class:`~dask_ml.wrappers.Incremental` over a dask array
+(with one progress bar for the whole stream), and with dask-ml's
+:class:`~dask_ml.wrappers.Incremental` over a dask array
 (the ``dask`` extra). Both are compared with ``fit`` on the data in memory.
 """
 

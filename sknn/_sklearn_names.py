@@ -48,7 +48,8 @@ def _message(cls_name, given):
         parts.append(f"The hidden units are always sigmoid (activation='logistic'); {output}.")
     adam = [name for name in ("beta_1", "beta_2", "epsilon") if name in given]
     if adam:
-        parts.append(f"{', '.join(adam)} belong{'s' if len(adam) == 1 else ''} to the 'adam' solver.")
+        verb = "belongs" if len(adam) == 1 else "belong"
+        parts.append(f"{', '.join(adam)} {verb} to the 'adam' solver.")
     if "max_fun" in given:
         parts.append("max_fun belongs to the 'lbfgs' solver; max_iter bounds the epochs of SGD.")
     if given.keys() - {"activation"}:

@@ -310,7 +310,8 @@ class LossCurveDisplay:
     @staticmethod
     def _mark_rates(ax, rate, offset, color, prefix):
         """A vertical line, labelled with the new η, wherever η changes."""
-        changes = np.flatnonzero(rate[1:] != rate[:-1]) + 1  # index of the first epoch with the new η
+        # The index of every first epoch with a new η.
+        changes = np.flatnonzero(rate[1:] != rate[:-1]) + 1
         lowered = bool(np.all(rate[changes] < rate[changes - 1]))
         marks = []
         for k, i in enumerate(changes):
@@ -318,7 +319,9 @@ class LossCurveDisplay:
             label = None
             if k == 0:
                 label = f"{prefix}learning rate {'lowered' if lowered else 'changed'}"
-            marks.append(ax.axvline(x, color=color, linestyle=(0, (1, 3)), linewidth=1, label=label))
+            marks.append(
+                ax.axvline(x, color=color, linestyle=(0, (1, 3)), linewidth=1, label=label)
+            )
             ax.annotate(
                 f"η = {rate[i]:.2g}", xy=(x, 1), xycoords=("data", "axes fraction"),
                 xytext=(2, -2), textcoords="offset points", rotation=90, va="top",
@@ -382,7 +385,9 @@ class LossCurveDisplay:
         return display.plot(ax=ax, log_scale=log_scale, curve_kwargs=curve_kwargs)
 
     @classmethod
-    def from_estimators(cls, estimators, *, names=None, ax=None, log_scale="auto", curve_kwargs=None):
+    def from_estimators(
+        cls, estimators, *, names=None, ax=None, log_scale="auto", curve_kwargs=None
+    ):
         """Draw the loss curves of several fitted networks on one axes.
 
         For instance one network per setting of a grid (each fitted on the

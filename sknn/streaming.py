@@ -146,7 +146,9 @@ class PartialFitStream(CallbackSupport):
             self.estimator.partial_fit(X, y, **fit_params)
         else:
             if self._task is None:
-                self._task = self._init_callback_context(task_name="stream", max_subtasks=self.n_chunks)
+                self._task = self._init_callback_context(
+                    task_name="stream", max_subtasks=self.n_chunks
+                )
                 self._task.call_on_fit_task_begin(estimator=self)
             chunk = self._task.subcontext(task_name="partial_fit")
             with chunk.propagate_callback_context(self.estimator):

@@ -54,7 +54,8 @@ def test_docs_extra_installs_what_the_gallery_imports():
     for example in (ROOT / "examples").glob("*.py"):
         imported |= set(re.findall(r"^\s*(?:import|from) (\w+)", example.read_text(), re.M))
     needs = {"matplotlib": "plot", "dask": "dask", "dask_ml": "dask", "rich": "progress"}
-    core = {"numpy", "scipy", "sklearn", "sknn", "threadpoolctl", "joblib"}  # and their requirements
+    # sknn, its requirements and theirs.
+    core = {"numpy", "scipy", "sklearn", "sknn", "threadpoolctl", "joblib"}
     unknown = imported - core - needs.keys() - set(sys.stdlib_module_names)
     assert not unknown, f"examples import {unknown}: add them to the docs extra"
     assert {needs[name] for name in imported & needs.keys()} <= included

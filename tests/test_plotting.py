@@ -15,7 +15,9 @@ from sklearn.preprocessing import MinMaxScaler
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
 from sknn.inspection import activations, gradients
 
-matplotlib = pytest.importorskip("matplotlib", reason="the plot extra (matplotlib) is not installed")
+matplotlib = pytest.importorskip(
+    "matplotlib", reason="the plot extra (matplotlib) is not installed"
+)
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
@@ -205,7 +207,8 @@ def test_activation_display_holds_the_distributions(iris):
         top = fill.get_paths()[0].vertices
         assert top[:, 1].min() == pytest.approx(l)
         tallest = top[np.argmax(top[:, 1]), 0]
-        assert display.bin_edges[np.argmax(density)] <= tallest <= display.bin_edges[np.argmax(density) + 1]
+        fullest = np.argmax(density)
+        assert display.bin_edges[fullest] <= tallest <= display.bin_edges[fullest + 1]
     assert_allclose(display.saturated_low, [np.mean(A < 0.1) for A in hidden])
     assert_allclose(display.saturated_high, [np.mean(A > 0.9) for A in hidden])
     low, high = display.saturation_text_[0]

@@ -14,7 +14,8 @@ ESTIMATORS = [SigmoidMLPClassifier, SigmoidMLPRegressor]
 
 
 def test_the_names_are_exactly_what_sklearn_has_and_sknn_lacks():
-    for ours, theirs in [(SigmoidMLPClassifier, MLPClassifier), (SigmoidMLPRegressor, MLPRegressor)]:
+    pairs = [(SigmoidMLPClassifier, MLPClassifier), (SigmoidMLPRegressor, MLPRegressor)]
+    for ours, theirs in pairs:
         assert set(theirs().get_params()) - set(ours().get_params()) == set(MLP_ONLY)
 
 
