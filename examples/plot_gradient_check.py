@@ -64,8 +64,8 @@ print(f"largest relative difference, backprop vs finite differences: {difference
 # size of ∂C/∂W⁽ˡ⁾ and the mean σ′ = a (1 − a) of the hidden layers, here for
 # the deep network and for a network with a single hidden layer trained the
 # same way, on one axes. In the deep stack the first layers receive
-# gradients thousands of times smaller than the last: with one learning rate
-# for all layers, they barely learn.
+# gradients orders of magnitude smaller than the last: with one learning
+# rate for all layers, they barely learn.
 
 from sknn.plotting import GradientDisplay
 
@@ -92,7 +92,7 @@ print(f"last layer / first layer gradient size in the deep stack: {ratio:.0f}")
 
 # %%
 # Every hidden layer's mean σ′ is close to its largest value, 1/4, so the
-# units are not saturated: the gradient shrinks because the factors, each
-# below 1/4, multiply up over eight layers, not because some unit is stuck.
+# units are not saturated: the gradient shrinks because eight factors, each
+# below 1/4, multiply on its way back, not because some unit is stuck.
 # :ref:`sphx_glr_auto_examples_plot_saturation.py` shows what saturated
 # units look like.
