@@ -46,20 +46,32 @@ print(f"150 epochs:     test accuracy {full.score(X_test, y_test):.3f}")
 # %%
 # The curves
 # ----------
-epochs = np.arange(1, early.n_iter_ + 1)
-fig, ax_val = plt.subplots(figsize=(8, 5.2), layout="constrained")
-ax_val.plot(epochs, early.validation_scores_, "o-", ms=3, color="C0",
-            label="validation accuracy (validation_scores_)")
-ax_val.axvline(best + 1, color="C0", ls=":", label=f"best epoch ({best + 1}): weights kept")
-ax_val.axvline(early.n_iter_, color="k", ls="--", label="training stops")
-ax_val.set(xlabel="epoch", ylabel="validation accuracy")
-ax_loss = ax_val.twinx()
-ax_loss.plot(epochs, early.loss_curve_, color="C1", label="training cost (loss_curve_)")
-ax_loss.set(ylabel="training cost C", yscale="log")
-lines = ax_val.get_legend_handles_labels()
-more = ax_loss.get_legend_handles_labels()
-fig.legend(lines[0] + more[0], lines[1] + more[1], loc="outside lower center", ncols=2)
-ax_val.set_title("early stopping on 400 digits")
+# :class:`~sknn.plotting.LossCurveDisplay` draws ``loss_curve_`` and, since
+# early stopping ran, the cost on the held-out rows
+# (``validation_loss_curve_``) and their accuracy (``validation_scores_``, on
+# the right axis). The display's axes take more lines: the best epoch, whose
+# weights are kept, and the epoch where training stopped.
+from sknn.plotting import LossCurveDisplay
+
+fig, ax = plt.subplots(figsize=(8, 5.2), layout="constrained")
+display = LossCurveDisplay.from_estimator(early, ax=ax)
+display.ax_.axvline(best + 1, color="k", ls=":", label=f"best epoch ({best + 1}): weights kept")
+display.ax_.axvline(early.n_iter_, color="k", ls="--", label="training stops")
+display.ax_.legend(
+    *[a + b for a, b in zip(display.ax_.get_legend_handles_labels(),
+                            display.ax_score_.get_legend_handles_labels())],
+    fontsize="small", loc="center right",
+)
+display.ax_.set_title("early stopping on 400 digits")
+plt.show()
+
+# %%
+# Against a fixed number of epochs
+# --------------------------------
+# :meth:`~sknn.plotting.LossCurveDisplay.from_estimators` puts several fits on
+# one axes, named by the parameters in which they differ (or by a dict's keys).
+display = LossCurveDisplay.from_estimators({"early stopping": early, "150 epochs": full})
+display.ax_.set_title("training cost of both networks")
 plt.show()
 
 # %%

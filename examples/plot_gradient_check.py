@@ -29,7 +29,7 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn import SigmoidMLPClassifier
-from sknn.inspection import activations, check_gradients, gradients
+from sknn.inspection import check_gradients, gradients
 
 X, y = load_digits(return_X_y=True)
 X = X[:500] / 16
@@ -60,45 +60,39 @@ print(f"largest relative difference, backprop vs finite differences: {difference
 # %%
 # The gradient, layer by layer
 # ----------------------------
-# The mean size of ∂C/∂W⁽ˡ⁾ for each layer l, for the deep network and for a
-# network with a single hidden layer trained the same way. In the deep stack
-# the first layers receive gradients thousands of times smaller than the
-# last: with one learning rate for all layers, they barely learn.
+# :class:`~sknn.plotting.GradientDisplay` draws, for each layer l, the mean
+# size of ∂C/∂W⁽ˡ⁾ and the mean σ′ = a (1 − a) of the hidden layers, here for
+# the deep network and for a network with a single hidden layer trained the
+# same way, on one axes. In the deep stack the first layers receive
+# gradients orders of magnitude smaller than the last: with one learning
+# rate for all layers, they barely learn.
+
+from sknn.plotting import GradientDisplay
 
 shallow = SigmoidMLPClassifier(hidden_layer_sizes=(16,), max_iter=5, random_state=0)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     shallow.fit(X, y)
 
-
-def mean_gradient(model):
-    coef_grads, _ = gradients(model, X, y)
-    return [np.mean(np.abs(g)) for g in coef_grads]
-
-
-def mean_sigmoid_slope(model):
-    """Mean σ′ = a (1 − a) of each hidden layer: the factor δ is scaled by."""
-    return [np.mean(A * (1 - A)) for A in activations(model, X)[1:-1]]
-
-
-fig, (ax_grad, ax_slope) = plt.subplots(1, 2, figsize=(10, 4))
-for model, name in [(deep, f"{n_hidden} hidden layers"), (shallow, "1 hidden layer")]:
-    layers = np.arange(1, model.n_layers_)
-    ax_grad.semilogy(layers, mean_gradient(model), "o-", label=name)
-ax_grad.set_xlabel("layer l (1 = first hidden, last = output)")
-ax_grad.set_ylabel("mean |∂C/∂W⁽ˡ⁾|")
-ax_grad.set_title("Gradients vanish towards the input")
-ax_grad.legend()
-
-slopes = mean_sigmoid_slope(deep)
-ax_slope.bar(np.arange(1, n_hidden + 1), slopes)
-ax_slope.axhline(0.25, color="k", linestyle="--", label="largest σ′ = 1/4")
-ax_slope.set_xlabel("hidden layer l")
-ax_slope.set_ylabel("mean σ′(Z⁽ˡ⁾) = a (1 − a)")
-ax_slope.set_title("Each layer scales δ by σ′ < 1/4")
-ax_slope.legend()
-fig.tight_layout()
+fig, ax = plt.subplots(figsize=(8, 5))
+deep_display = GradientDisplay.from_estimator(deep, X, y, name=f"{n_hidden} hidden layers", ax=ax)
+GradientDisplay.from_estimator(shallow, X, y, name="1 hidden layer", ax=ax)
+ax.set_title("Gradients vanish towards the input; each layer scales δ by σ′ < 1/4")
 plt.show()
 
-ratio = mean_gradient(deep)[-1] / mean_gradient(deep)[0]
+# %%
+# The display keeps what it drew: ``mean_abs_gradient`` holds the mean
+# \|∂C/∂W⁽ˡ⁾\| of every layer, the same numbers as from
+# :func:`~sknn.inspection.gradients`.
+
+coef_grads, _ = gradients(deep, X, y)
+assert np.allclose(deep_display.mean_abs_gradient, [np.mean(np.abs(g)) for g in coef_grads])
+ratio = deep_display.mean_abs_gradient[-1] / deep_display.mean_abs_gradient[0]
 print(f"last layer / first layer gradient size in the deep stack: {ratio:.0f}")
+
+# %%
+# Every hidden layer's mean σ′ is close to its largest value, 1/4, so the
+# units are not saturated: the gradient shrinks because eight factors, each
+# below 1/4, multiply on its way back, not because some unit is stuck.
+# :ref:`sphx_glr_auto_examples_plot_saturation.py` shows what saturated
+# units look like.

@@ -79,28 +79,32 @@ X, y = load_digits(return_X_y=True)
 X = MinMaxScaler().fit_transform(X)
 
 
-def loss_curve(**params):
+def fitted(**params):
     model = SigmoidMLPClassifier(
         hidden_layer_sizes=(32,), momentum=0.0, max_iter=20, n_iter_no_change=20,
         random_state=0, **params,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(X, y).loss_curve_
+        return model.fit(X, y)
 
+
+# %%
+# :meth:`~sknn.plotting.LossCurveDisplay.from_estimators` draws the
+# ``loss_curve_`` of several fits on one axes and names each curve by the
+# parameters in which the fits differ; the cost goes on a log scale, where the
+# slow late descent stays visible beside the fast first epochs.
+from sknn.plotting import LossCurveDisplay
 
 fig, (ax_eta, ax_batch) = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-for eta in [0.01, 0.1, 0.5, 2.0]:
-    ax_eta.plot(loss_curve(learning_rate_init=eta, batch_size=32), label=f"η = {eta:g}")
-for batch_size in [16, 64, 256, 1024]:
-    ax_batch.plot(
-        loss_curve(learning_rate_init=0.5, batch_size=batch_size),
-        label=f"batch_size = {batch_size}",
-    )
-ax_eta.set(title="batch size 32", xlabel="epoch", ylabel="training cost C", yscale="log")
-ax_batch.set(title="η = 0.5", xlabel="epoch")
-ax_eta.legend()
-ax_batch.legend()
+LossCurveDisplay.from_estimators(
+    [fitted(learning_rate_init=eta, batch_size=32) for eta in [0.01, 0.1, 0.5, 2.0]], ax=ax_eta
+)
+LossCurveDisplay.from_estimators(
+    [fitted(learning_rate_init=0.5, batch_size=b) for b in [16, 64, 256, 1024]], ax=ax_batch
+)
+ax_eta.set_title("batch size 32")
+ax_batch.set_title("η = 0.5")
 fig.tight_layout()
 plt.show()
 
@@ -109,3 +113,29 @@ plt.show()
 # stay noisier. Per epoch, small batches win: an epoch of 16-row batches
 # takes 113 steps, one of 1024-row batches only 2 — the larger batch's more
 # accurate direction does not make up for that at a fixed η.
+
+# %%
+# The adaptive schedule
+# ---------------------
+# With ``learning_rate='adaptive'`` (the regressor's default), η stays put
+# while the training cost improves by ``tol``, and is divided by 5 after
+# ``n_iter_no_change`` epochs without improvement; training stops once η
+# falls below 1e-6. The display marks each change with a dotted line and the
+# new η, from the η of every epoch the estimator records
+# (``learning_rate_curve_``). Here the cost levels off after about fifteen
+# epochs, and from then on every few epochs take η down by another factor 5,
+# until training stops.
+from sklearn.datasets import make_friedman1
+
+from sknn import SigmoidMLPRegressor
+
+X_f, y_f = make_friedman1(n_samples=1000, random_state=0)
+y_f = (y_f - y_f.min()) / (y_f.max() - y_f.min())
+adaptive = SigmoidMLPRegressor(
+    hidden_layer_sizes=(32,), learning_rate="adaptive", learning_rate_init=0.1,
+    n_iter_no_change=3, tol=1e-4, max_iter=80, random_state=0,
+)
+adaptive.fit(X_f, y_f)
+display = LossCurveDisplay.from_estimator(adaptive, name="friedman1")
+display.ax_.set_title("learning_rate='adaptive': η ÷ 5 whenever the cost stalls")
+plt.show()

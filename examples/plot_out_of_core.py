@@ -12,8 +12,9 @@ chunks.
 
 This example writes a dataset to disk as a :class:`numpy.memmap`, scales it
 with a streamed :class:`~sklearn.preprocessing.MinMaxScaler`, and trains a
-:class:`~sknn.SigmoidMLPClassifier` on it twice: with a plain loop over the chunks,
-and with dask-ml's :class:`~dask_ml.wrappers.Incremental` over a dask array
+:class:`~sknn.SigmoidMLPClassifier` on it twice: with a plain loop over the chunks
+(with one progress bar for the whole stream), and with dask-ml's
+:class:`~dask_ml.wrappers.Incremental` over a dask array
 (the ``dask`` extra). Both are compared with ``fit`` on the data in memory.
 """
 
@@ -74,19 +75,34 @@ X_test_scaled = scaler.transform(X_test).astype(np.float32)
 # them); passing it on every call, as dask-ml does, is fine. Visiting the
 # chunks in a new order each epoch keeps the stream close to the shuffled
 # passes of ``fit``.
+#
+# :class:`~sknn.streaming.PartialFitStream` makes the whole loop one task for
+# scikit-learn's callbacks (scikit-learn >= 1.9): a
+# :class:`~sklearn.callback.ProgressBar` set on the stream shows how many of
+# the ``n_chunks`` calls are done and the time left (with ``n_chunks=None``,
+# for a stream of unknown length, it counts without an end).
+# ``max_propagation_depth=0`` draws the stream's bar alone; the default adds
+# a bar for each chunk's fit beneath it. Set on the estimator itself, a
+# ``ProgressBar`` would draw one full bar per ``partial_fit`` call.
+
+from sklearn.callback import ProgressBar
 
 from sknn import SigmoidMLPClassifier
+from sknn.streaming import PartialFitStream
 
 n_epochs = 6
 streamed = SigmoidMLPClassifier(hidden_layer_sizes=(32,), random_state=0)
 streamed_scores = []  # after every chunk
 chunk_rng = np.random.default_rng(1)
-for epoch in range(n_epochs):
-    for i in chunk_rng.permutation(len(train_chunks)):
-        rows = train_chunks[i]
-        X_chunk = scaler.transform(X_disk[rows]).astype(np.float32)
-        streamed.partial_fit(X_chunk, y_disk[rows], classes=classes)
-        streamed_scores.append(streamed.score(X_test_scaled, y_test))
+stream = PartialFitStream(streamed, n_chunks=n_epochs * len(train_chunks))
+stream.set_callbacks(ProgressBar(max_propagation_depth=0))
+with stream:
+    for epoch in range(n_epochs):
+        for i in chunk_rng.permutation(len(train_chunks)):
+            rows = train_chunks[i]
+            X_chunk = scaler.transform(X_disk[rows]).astype(np.float32)
+            stream.partial_fit(X_chunk, y_disk[rows], classes=classes)
+            streamed_scores.append(streamed.score(X_test_scaled, y_test))
 print(f"streamed, {n_epochs} epochs: held-out accuracy {streamed_scores[-1]:.3f}")
 
 # %%

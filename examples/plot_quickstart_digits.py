@@ -31,15 +31,18 @@ print(f"held-out accuracy: {model.score(X_test, y_test):.3f} after {net.n_iter_}
 # %%
 # Look at the result
 # ------------------
-# Left: the training cost after every epoch (``loss_curve_``). Right: the
-# confusion matrix on the held-out images — most mistakes are between digits
-# that look alike.
+# Left: the training cost after every epoch (``loss_curve_``), drawn by
+# :class:`~sknn.plotting.LossCurveDisplay` (a pipeline ending in the network
+# will do). Right: the confusion matrix on the held-out images — most
+# mistakes are between digits that look alike.
 import matplotlib.pyplot as plt
 from sklearn.metrics import ConfusionMatrixDisplay
 
+from sknn.plotting import LossCurveDisplay
+
 fig, (ax_loss, ax_cm) = plt.subplots(1, 2, figsize=(10, 4.2))
-ax_loss.plot(net.loss_curve_)
-ax_loss.set(xlabel="epoch", ylabel="training cost C", yscale="log", title="loss_curve_")
+LossCurveDisplay.from_estimator(model, ax=ax_loss)
+ax_loss.set_title("loss_curve_")
 ConfusionMatrixDisplay.from_estimator(model, X_test, y_test, ax=ax_cm, colorbar=False)
 ax_cm.set_title("held-out confusion matrix")
 fig.tight_layout()

@@ -14,6 +14,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSigmoidMLP
 from ._docstrings import fill_doc
+from ._sklearn_names import reject_mlp_only_parameters
 
 # Recent scikit-learn counts the classes by sample weight for 'balanced' (so
 # that a weight of 2 is the same as a repeated row); older versions count rows.
@@ -116,6 +117,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         "class_weight": [StrOptions({"balanced"}), dict, None],
     }
 
+    @reject_mlp_only_parameters
     def __init__(
         self,
         hidden_layer_sizes=(100,),

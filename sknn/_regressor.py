@@ -12,6 +12,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSigmoidMLP, _not_numeric
 from ._docstrings import fill_doc
+from ._sklearn_names import reject_mlp_only_parameters
 
 
 @fill_doc(
@@ -109,6 +110,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     }
     _y_numeric = True
 
+    @reject_mlp_only_parameters
     def __init__(
         self,
         hidden_layer_sizes=(100,),

@@ -12,7 +12,16 @@ from importlib.util import find_spec
 import pytest
 
 # module file → (extra, the packages its doctests import)
-_EXTRAS = {"onnx.py": ("onnx", ["skl2onnx", "onnxruntime"])}
+_EXTRAS = {
+    "onnx.py": ("onnx", ["skl2onnx", "onnxruntime"]),
+    "plotting.py": ("plot", ["matplotlib"]),
+}
+
+
+if find_spec("matplotlib") is not None:  # the doctests of sknn.plotting draw off screen
+    import matplotlib
+
+    matplotlib.use("Agg")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -106,3 +106,53 @@ def test_attributes_documented_and_set(cls):
     documented = {attr.name for attr in ClassDoc(cls)["Attributes"]}
     assert public_fitted - documented == set(), "fitted attributes missing from the docstring"
     assert documented - public_fitted == set(), "documented attributes that fit does not set"
+
+
+def _other_public_names():
+    """The public classes and functions of sknn's other modules, and their methods."""
+    import importlib
+
+    for module_name in ["sknn.plotting", "sknn.streaming", "sknn.inspection", "sknn.quickstart"]:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            yield f"{module_name}.{name}"
+            obj = getattr(module, name)
+            if inspect.isclass(obj):
+                for method, member in vars(obj).items():
+                    if not method.startswith("_") and callable(getattr(obj, method)):
+                        yield f"{module_name}.{name}.{method}"
+
+
+@pytest.mark.parametrize("name", list(_other_public_names()))
+def test_numpydoc_validation_of_the_other_modules(name):
+    errors = [
+        f"{code}: {message}"
+        for code, message in numpydoc_validate.validate(name)["errors"]
+        if code in CHECKED
+    ]
+    assert not errors, f"{name}:\n" + "\n".join(errors)
+
+
+def test_every_public_name_is_in_the_api_page():
+    import importlib
+    from pathlib import Path
+
+    api = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
+    if not api.exists():
+        pytest.skip("the source tree (docs/api.rst) is not here")
+    text = api.read_text(encoding="utf-8")
+    missing = []
+    for module_name in [
+        "sknn", "sknn.inspection", "sknn.plotting", "sknn.streaming", "sknn.quickstart", "sknn.onnx"
+    ]:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:  # sknn.onnx without its extra
+            continue
+        if f".. currentmodule:: {module_name}\n" not in text:
+            missing.append(module_name)
+            continue
+        for name in module.__all__:
+            if name != "__version__" and f"\n   {name}\n" not in text:
+                missing.append(f"{module_name}.{name}")
+    assert not missing, f"public names missing from docs/api.rst: {missing}"

@@ -1,0 +1,75 @@
+"""``python -m sknn``: the quick start, with its command line."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
+from sknn.quickstart import main, models, parse_args
+
+
+def _run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("module", ["sknn", "sknn.quickstart"])
+def test_help(module):
+    result = _run(module, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m sknn")
+    for option in ["--dataset {digits,breast_cancer,diabetes}", "--max-iter N"]:
+        assert option in result.stdout
+
+
+def test_bad_options_exit_with_usage():
+    result = _run("sknn", "--dataset", "iris")
+    assert result.returncode == 2
+    assert "invalid choice: 'iris'" in result.stderr
+    with pytest.raises(SystemExit):
+        parse_args(["--max-iter", "0"])
+
+
+def test_python_m_sknn_runs_the_quick_start():
+    result = _run("sknn", "--dataset", "breast_cancer", "--max-iter", "3")
+    assert result.returncode == 0, result.stderr
+    assert "breast_cancer: 426 training and 143 held-out" in result.stdout
+    assert "sknn.SigmoidMLPClassifier" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "dataset, score, sknn_name",
+    [
+        ("digits", "accuracy", "sknn.SigmoidMLPClassifier"),
+        ("breast_cancer", "accuracy", "sknn.SigmoidMLPClassifier"),
+        ("diabetes", "R²", "sknn.SigmoidMLPRegressor"),
+    ],
+)
+def test_each_dataset(capsys, dataset, score, sknn_name):
+    main(["--dataset", dataset, "--max-iter", "2"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{dataset}: ")
+    header = lines[2].split()
+    assert header[1] == score
+    rows = {line.split()[0]: line.split() for line in lines[3:]}
+    assert set(rows) == {sknn_name, "sklearn"}
+    # Both models ran the 2 epochs they were allowed, and scored a number.
+    assert [row[-1] for row in rows.values()] == ["2", "2"]
+    for row in rows.values():
+        assert re.fullmatch(r"-?\d+\.\d{4}", row[-3])
+
+
+def test_both_models_share_the_hyperparameters():
+    (_, ours), (_, theirs) = models("regression", max_iter=7, random_state=3)
+    ours, theirs = ours.regressor[-1], theirs.regressor[-1]
+    assert isinstance(ours, SigmoidMLPRegressor)
+    assert (theirs.activation, theirs.solver) == ("logistic", "sgd")
+    for name in ["hidden_layer_sizes", "learning_rate_init", "momentum", "batch_size"]:
+        assert getattr(theirs, name) == getattr(ours, name)
+    assert ours.max_iter == theirs.max_iter == 7 and theirs.random_state == 3
+    (_, classifier), _ = models("classification")
+    assert isinstance(classifier[-1], SigmoidMLPClassifier)
+    assert classifier[-1].max_iter == SigmoidMLPClassifier().max_iter
