@@ -10,12 +10,10 @@ for ``n_iter_no_change`` epochs, and keeps the weights of the best epoch.
 """
 
 # %%
-import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MinMaxScaler
 
@@ -32,11 +30,10 @@ params = dict(hidden_layer_sizes=(100,), alpha=0.0, random_state=0)
 early = SigmoidMLPClassifier(
     early_stopping=True, validation_fraction=0.2, n_iter_no_change=15, **params
 ).fit(X_train, y_train)
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", ConvergenceWarning)
-    # The same network trained for a fixed number of epochs, for comparison.
-    full = SigmoidMLPClassifier(max_iter=150, tol=0, n_iter_no_change=150, **params)
-    full.fit(X_train, y_train)
+# The same network trained for a fixed number of epochs, for comparison (it
+# has converged by then: no ConvergenceWarning).
+full = SigmoidMLPClassifier(max_iter=150, tol=0, n_iter_no_change=150, **params)
+full.fit(X_train, y_train)
 
 best = int(np.argmax(early.validation_scores_))
 print(f"early stopping: {early.n_iter_} epochs, best at epoch {best + 1}, "
@@ -79,3 +76,9 @@ plt.show()
 # improving after a few epochs: from then on the network learns the
 # training set, not the digits. Early stopping ends training there,
 # saving the epochs, and keeps the best weights, not the last.
+#
+# Early stopping is not free, though: it trains on 80 % of the rows. On a
+# training set this small the held-out fifth is missed, and the network
+# trained on all 400 rows for 150 epochs scores a little higher on the test
+# set. Early stopping pays where epochs are expensive, or where longer
+# training over-fits more than the held-out rows cost.

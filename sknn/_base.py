@@ -29,7 +29,7 @@ from ._callbacks import CallbackSupport, fit_task
 from ._diagnose import DegenerateFitWarning, PlateauWarning, degenerate_fit_message
 from ._evaluate import batch_cost, epoch_cost
 from ._init import N_INIT_ROWS, init_rows, initial_weights
-from ._losses import baseline_cost
+from ._losses import baseline_cost, penalty
 from ._parameters import pack
 from ._persistence import VersionedStateMixin
 from ._sgd import adaptive_learning_rate, auto_learning_rate, invscaling_learning_rate
@@ -546,9 +546,10 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
     def _warn_if_still_improving(self):
         """``ConvergenceWarning`` when ``max_iter`` ended a fit that was still learning.
 
-        Still learning: over the last ``n_iter_no_change`` epochs the loss (or,
-        with early stopping, the validation score) gained more than ``tol`` and
-        more than ``PROGRESS_FRACTION`` of all it gained in this fit. A curve
+        Still learning: over its last epochs (``n_iter_no_change`` of them, at
+        most a tenth of the fit) the loss (or, with early stopping, the
+        validation score) gained more than ``tol`` and more than
+        ``PROGRESS_FRACTION`` of all it gained in this fit. A curve
         that creeps down by a hair per epoch (the log-loss of separable classes
         keeps falling as the weights grow) has converged for every practical
         purpose and does not warn.
@@ -557,7 +558,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             curve = -np.asarray(self.validation_scores_, dtype=float)
         else:
             curve = np.asarray(self.loss_curve_[-self.n_iter_ :], dtype=float)
-        window = int(min(self.n_iter_no_change, len(curve) - 1))
+        window = int(min(self.n_iter_no_change, max(1, len(curve) // 10), len(curve) - 1))
         if window < 1:
             return
         recent = curve[-window - 1] - curve[-window:].min()
@@ -574,14 +575,19 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             )
 
     def _start_cost(self, X, Y, sample_weight):
-        """The cost C of the network at the start of the call, on up to N_INIT_ROWS rows."""
+        """The cost C of a mini-batch at the start of the call (its mean over up to N_INIT_ROWS rows).
+
+        The penalty is (α / 2m) Σ‖W‖² with the m of a mini-batch, as in training.
+        """
         rows = np.random.RandomState(self._seed).permutation(X.shape[0])[:N_INIT_ROWS]
         rows.sort()
-        return batch_cost(
+        weights = None if sample_weight is None else sample_weight[rows]
+        data_cost = batch_cost(
             X[rows], Y[rows], self.coefs_, self.intercepts_, loss=self.loss,
-            out_activation=self.out_activation_, alpha=self.alpha,
-            sample_weight=None if sample_weight is None else sample_weight[rows],
+            out_activation=self.out_activation_, alpha=0.0, sample_weight=weights,
         )
+        m = min(self.batch_size, X.shape[0]) * (1.0 if weights is None else float(weights.mean()))
+        return data_cost + penalty(self.coefs_, self.alpha) / m
 
     def _divergence(self, epoch_loss, theta, yardstick, learning_rate):
         """The error message if this epoch diverged, else None.
@@ -614,7 +620,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         X_rows = X[rows].toarray() if sp.issparse(X) else X[rows]
         A, _ = forward_pass(X_rows, self.coefs_, self.intercepts_, self.out_activation_)
         weights = None if sample_weight is None else sample_weight[rows]
-        message = degenerate_fit_message(A, Y[rows], weights, type(self).__name__)
+        message = degenerate_fit_message(A, Y[rows], weights, type(self).__name__, self.alpha)
         if message is not None:
             warnings.warn(message, DegenerateFitWarning)
         elif stopped_by_rule and self.loss_ > PLATEAU_FRACTION * baseline:

@@ -121,51 +121,63 @@ def output_spread(Y_hat, weights=None):
     return float(np.sqrt(np.average((Y_hat - mean) ** 2, axis=0, weights=weights)).max())
 
 
-def degenerate_fit_message(A, Y, weights, name):
+def degenerate_fit_message(A, Y, weights, name, alpha):
     """The :class:`DegenerateFitWarning` text for a fit, or None when it looks healthy.
 
     Parameters
     ----------
     A : list of ndarray
-        The forward pass of the fitted network over training rows.
+        The forward pass of the fitted network over training rows (``A[0]``
+        is X: its size tells one cause from another).
     Y : ndarray of shape (n_rows, n_outputs)
         Their targets in the units training used.
     weights : ndarray of shape (n_rows,) or None
         Their sample weights.
     name : str
         The estimator's class name, for the message.
+    alpha : float
+        The L2 penalty α, a cause of weights too small to carry X.
 
     Returns
     -------
     str or None
     """
+    guide = " See 'When it does not learn' in the user guide."
     x_max = float(np.abs(A[0]).max()) if A[0].size else 0.0
     if x_max > LARGE_X:
-        cause = (
+        too_far = (
             f"X is on a large scale (|x| up to {x_max:.3g}), so the first layer's "
             "steps, which grow with x, throw its units far into σ's flat tails: put a "
             "MinMaxScaler in front."
         )
     else:
-        cause = (
+        too_far = (
             "The steps were too large for the problem: lower learning_rate_init, or "
             "use learning_rate_init='auto'."
         )
-    fix = f"{cause} See 'When it does not learn' in the user guide."
+    saturated = saturated_units(A)
+    worst = int(np.argmax(saturated)) if saturated else 0
     target_spread = output_spread(Y, weights)
     if target_spread > 0 and output_spread(A[-1], weights) < 1e-4 * target_spread:
+        if saturated and saturated[worst] >= SATURATED_UNITS:
+            cause = too_far
+        else:  # the units are fine: the output layer ignores them
+            cause = (
+                "The weights are too small to carry X to the output: a strong L2 "
+                f"penalty (alpha={alpha:g}) pulls them towards 0, or training never "
+                "left a flat start: lower alpha, or use init='data'."
+            )
         return (
             f"{name}'s predictions do not depend on X: the output is the same for "
-            "every training row (a collapse to a constant, or a plateau the network "
-            f"never left). {fix}"
+            f"every training row. {cause}{guide}"
         )
-    for layer, fraction in enumerate(saturated_units(A), start=1):
-        if fraction >= SATURATED_UNITS:
-            n_units = A[layer].shape[1]
-            return (
-                f"{name}: {round(fraction * n_units)} of the {n_units} sigmoid units of "
-                f"hidden layer {layer} are saturated (σ′ = a(1 − a) < {SATURATED_SLOPE:g} on "
-                f"{SATURATED_ROWS:.0%} of the training rows), so the error δ cannot flow "
-                f"through them and SGD cannot move them again. {fix}"
-            )
+    if saturated and saturated[worst] >= SATURATED_UNITS:
+        n_units = A[worst + 1].shape[1]
+        return (
+            f"{name}: {round(saturated[worst] * n_units)} of the {n_units} sigmoid units "
+            f"of hidden layer {worst + 1} are saturated (σ′ = a(1 − a) < "
+            f"{SATURATED_SLOPE:g} on {SATURATED_ROWS:.0%} of the training rows), so the "
+            f"error δ cannot flow through them and SGD cannot move them again. "
+            f"{too_far}{guide}"
+        )
     return None

@@ -52,7 +52,9 @@ SHARED = {
 
     max_iter : int, default={max_iter}
         Maximum number of epochs (passes over the training data). When it
-        ends a fit whose loss (or validation score) was still improving, a
+        ends a fit whose loss (or validation score) was still improving (its
+        last ``n_iter_no_change`` epochs, at most a tenth of the fit, gained
+        more than ``tol`` and more than 1 % of the fit's whole gain), a
         ``ConvergenceWarning`` says by how much.
 
     shuffle : bool, default=True
