@@ -26,7 +26,12 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._backprop import forward_pass, predict_output
 from ._callbacks import CallbackSupport, fit_task
-from ._diagnose import DegenerateFitWarning, PlateauWarning, degenerate_fit_message
+from ._diagnose import (
+    DegenerateFitWarning,
+    PlateauWarning,
+    degenerate_fit_message,
+    plateau_message,
+)
 from ._evaluate import batch_cost, epoch_cost
 from ._init import N_INIT_ROWS, init_rows, initial_weights
 from ._losses import baseline_cost, penalty
@@ -38,8 +43,6 @@ from ._train import Workspace, run_epoch
 
 # An epoch whose loss exceeds this multiple of a constant prediction's has diverged.
 DIVERGENCE_FACTOR = 10
-# A stop of the stopping rule above this fraction of that loss is a plateau.
-PLATEAU_FRACTION = 0.9
 # max_iter ended a fit still learning if its last epochs gained this much of its total gain.
 PROGRESS_FRACTION = 0.01
 
@@ -623,17 +626,17 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         message = degenerate_fit_message(A, Y[rows], weights, type(self).__name__, self.alpha)
         if message is not None:
             warnings.warn(message, DegenerateFitWarning)
-        elif stopped_by_rule and self.loss_ > PLATEAU_FRACTION * baseline:
-            warnings.warn(
-                f"Training stopped on a plateau after {self.n_iter_} epochs: the loss "
-                f"({self.loss_:.4g}) did not improve by tol={self.tol:g} for "
-                f"{self.n_iter_no_change} epochs, but it is still near that of a "
-                f"prediction that ignores X ({baseline:.4g}). The sigmoid units are in "
-                "their flat tails or all alike (σ′ small, δ vanishing), not at a minimum. "
-                "Raise n_iter_no_change, lower tol, or use learning_rate_init='auto' and "
-                "init='data'; see 'When it does not learn' in the user guide.",
-                PlateauWarning,
-            )
+        elif stopped_by_rule:
+            message = plateau_message(A, self.loss_, baseline)
+            if message is not None:
+                warnings.warn(
+                    f"Training stopped on a plateau after {self.n_iter_} epochs: the loss "
+                    f"({self.loss_:.4g}) did not improve by tol={self.tol:g} for "
+                    f"{self.n_iter_no_change} epochs, but {message} Raise "
+                    "n_iter_no_change, lower tol, or use learning_rate_init='auto' and "
+                    "init='data'; see 'When it does not learn' in the user guide.",
+                    PlateauWarning,
+                )
 
     def _epoch_state(self):
         """Copies of what changes from epoch to epoch, for a callback's ``fitted_estimator``.

@@ -26,6 +26,11 @@ SATURATED_ROWS = 0.99
 SATURATED_UNITS = 0.5
 # Inputs beyond this size are "not scaled" (a MinMaxScaler gives [0, 1]).
 LARGE_X = 10.0
+# A stop of the stopping rule above this fraction of a constant prediction's loss is a plateau,
+PLATEAU_FRACTION = 0.9
+# and so is one where every hidden unit's a varies by less than this over the
+# rows (|z| spread under 0.5: σ is nearly a straight line there).
+LINEAR_SPREAD = 0.125
 
 
 class DegenerateFitWarning(UserWarning):
@@ -124,6 +129,8 @@ def output_spread(Y_hat, weights=None):
 def degenerate_fit_message(A, Y, weights, name, alpha):
     """The :class:`DegenerateFitWarning` text for a fit, or None when it looks healthy.
 
+    Saturated units, or an output that ignores X.
+
     Parameters
     ----------
     A : list of ndarray
@@ -179,5 +186,57 @@ def degenerate_fit_message(A, Y, weights, name, alpha):
             f"{SATURATED_SLOPE:g} on {SATURATED_ROWS:.0%} of the training rows), so the "
             f"error δ cannot flow through them and SGD cannot move them again. "
             f"{too_far}{guide}"
+        )
+    return None
+
+
+def plateau_message(A, loss, baseline):
+    """Why a stop of the stopping rule is a plateau, or None for convergence.
+
+    A plateau is a stop (a) at nearly the loss of a prediction that ignores
+    X, or (b) with every hidden unit still in σ's nearly linear middle, so that
+    the network is a linear model that has found the best straight boundary
+    (the sigmoid network's plateau of the linear solution) and moves on only
+    as fast as its small σ″ lets it.
+
+    Parameters
+    ----------
+    A : list of ndarray
+        The forward pass of the network over training rows.
+    loss : float
+        The loss at the stop.
+    baseline : float
+        The loss of a prediction that ignores X.
+
+    Returns
+    -------
+    str or None
+        The end of a sentence that starts "the loss did not improve, but ".
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._diagnose import plateau_message
+    >>> X = np.linspace(0, 1, 50)[:, None]
+    >>> nearly_linear = [X, 0.5 + 0.05 * X, None]  # a = σ(z) with z spread ≈ 0.06
+    >>> plateau_message(nearly_linear, loss=0.3, baseline=0.69)[:34]
+    'every hidden unit is still in the '
+    >>> curved = [X, 1 / (1 + np.exp(-10 * (X - 0.5))), None]
+    >>> plateau_message(curved, loss=0.1, baseline=0.69) is None
+    True
+    """
+    if loss > PLATEAU_FRACTION * baseline:
+        return (
+            f"it is still near that of a prediction that ignores X ({baseline:.4g}): the "
+            "sigmoid units are in their flat tails or all alike (σ′ small, δ "
+            "vanishing), not at a minimum."
+        )
+    hidden = [np.asarray(A_l, dtype=np.float64) for A_l in A[1:-1]]
+    if hidden and all(A_l.std(axis=0).max() < LINEAR_SPREAD for A_l in hidden):
+        return (
+            "every hidden unit is still in the nearly linear middle of σ (its "
+            f"activation varies by less than {LINEAR_SPREAD} over the rows): the network "
+            "is a linear model so far, the plateau of the best straight fit, not a "
+            "minimum of the curved network."
         )
     return None

@@ -191,11 +191,16 @@ def test_plateau_stop_is_told_apart_from_convergence():
     with pytest.warns(PlateauWarning, match=r"stopped on a plateau after \d+ epochs.*0\.69"):
         stuck.fit(X, y)
     assert stuck.n_iter_ < stuck.max_iter and stuck.loss_ > 0.65
+    # The moons: a straight line, stopped on the plateau of the linear fit.
+    with pytest.warns(PlateauWarning, match="nearly linear middle of σ"):
+        line = SigmoidMLPClassifier(init="glorot", random_state=0).fit(X, y)
+    assert line.n_iter_ < line.max_iter and line.score(X, y) < 0.9
     # The defaults converge on the same data: the rule stops them with no warning.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         converged = SigmoidMLPClassifier(random_state=0).fit(X, y)
     assert converged.n_iter_ < converged.max_iter and converged.loss_ < 0.3
+    assert converged.score(X, y) > 0.95
 
 
 def test_convergence_warning_means_still_improving():
