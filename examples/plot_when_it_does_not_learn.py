@@ -63,24 +63,28 @@ plt.show()
 # %%
 # A collapse
 # ----------
-# Friedman's problem #1 with X left on a scale of 0 to 100. The first
-# layer's gradient ∂C/∂W⁽¹⁾ = Xᵀ δ⁽¹⁾ / m grows with x, so its first steps
-# throw nearly every unit deep into a flat tail of σ. The activations pile
-# up at 0 and 1 (the shaded zones), the units stop learning, and sknn says so
-# and why. A :class:`~sklearn.preprocessing.MinMaxScaler` in front fixes it.
+# Friedman's problem #1 with X left on a scale of 0 to 100, and a fixed step
+# η = 0.03 that suits inputs in [0, 1]. The first layer's gradient
+# ∂C/∂W⁽¹⁾ = Xᵀ δ⁽¹⁾ / m grows with x, so the first steps throw nearly every
+# unit deep into a flat tail of σ. The activations pile up at 0 and 1 (the
+# shaded zones), the units stop learning, and sknn says so and why. Two fixes:
+# a :class:`~sklearn.preprocessing.MinMaxScaler` in front, or the default
+# ``learning_rate_init='auto'``, whose curvature bound grows with x² too and
+# takes a step that many times smaller.
 X, y = make_friedman1(1000, random_state=0)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    collapsed = SigmoidMLPRegressor(random_state=0).fit(100 * X, y)
+    collapsed = SigmoidMLPRegressor(learning_rate_init=0.03, random_state=0).fit(100 * X, y)
 print(caught[0].message)
-scaled = SigmoidMLPRegressor(random_state=0).fit(X, y)  # X is already in [0, 1]
-print(f"R² unscaled {collapsed.score(100 * X, y):.3f}, scaled {scaled.score(X, y):.3f}")
+auto = SigmoidMLPRegressor(random_state=0).fit(100 * X, y)
+print(f"R² with η = 0.03: {collapsed.score(100 * X, y):.3f}; with 'auto' "
+      f"(η = {auto.learning_rate_init_:.2g}): {auto.score(100 * X, y):.3f}")
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
 ActivationDisplay.from_estimator(collapsed, 100 * X, ax=axes[0])
-axes[0].set_title("X on a scale of 100: collapsed")
-ActivationDisplay.from_estimator(scaled, X, ax=axes[1])
-axes[1].set_title("X in [0, 1]")
+axes[0].set_title("X on a scale of 100, η = 0.03: collapsed")
+ActivationDisplay.from_estimator(auto, 100 * X, ax=axes[1])
+axes[1].set_title("X on a scale of 100, η = 'auto'")
 fig.tight_layout()
 plt.show()
 
@@ -92,7 +96,7 @@ plt.show()
 # it started from: the loss grows geometrically (here by about 10¹² per
 # epoch). ``fit`` raises as soon as an epoch's loss exceeds ten times that of
 # a constant prediction, and the model is left as it was. ``'auto'`` takes
-# half of 1 / λ̂, with λ̂ a bound on the output layer's curvature.
+# half of 1 / λ̂, with λ̂ a bound on the cost's curvature.
 X, y = load_iris(return_X_y=True)
 X = X / 8
 model = SigmoidMLPRegressor(learning_rate_init=10, random_state=0)

@@ -26,6 +26,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._backprop import forward_pass, predict_output
 from ._callbacks import CallbackSupport, fit_task
+from ._curvature import jacobian_bound
 from ._diagnose import (
     DegenerateFitWarning,
     PlateauWarning,
@@ -538,11 +539,10 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             return self._auto_rate
         if self.learning_rate_init == "auto":
             X_rows, weights = init_rows(np.random.RandomState(self._seed), X, sample_weight)
-            A, _ = forward_pass(
-                X_rows.astype(X.dtype, copy=False), self.coefs_, self.intercepts_,
-                self.out_activation_,
+            bound = jacobian_bound(
+                X_rows, self.coefs_, self.intercepts_, self.out_activation_, weights
             )
-            self._auto_rate = auto_learning_rate(A[-2], self.loss, self.out_activation_, weights)
+            self._auto_rate = auto_learning_rate(bound, self.loss, self.out_activation_)
             return self._auto_rate
         return float(self.learning_rate_init)
 

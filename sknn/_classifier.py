@@ -83,7 +83,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     "Why the defaults learn" in the user guide): the hidden units start on
     the data with steps twice as sharp as the regressor's (``init='data'``,
     ``init_scale=2``: class boundaries are steps), η follows the curvature
-    of the output layer (``learning_rate_init='auto'``) with momentum 0.9,
+    of the cost (``learning_rate_init='auto'``) with momentum 0.9,
     and the stopping rule ends training once the loss stops improving.
     ``init='glorot'`` with an explicit ``learning_rate_init`` trains exactly
     as scikit-learn's ``MLPClassifier(activation='logistic', solver='sgd')``.

@@ -39,13 +39,14 @@ SHARED = {
 
     learning_rate_init : float or 'auto', default={learning_rate_init!r}
         The initial step size η. ``'auto'`` sets η = 1 / (2 λ̂) at the start
-        of training, where λ̂ = κ E‖ã‖² bounds the curvature of the cost in
-        the output layer (ã: the output layer's inputs with a 1 for the
-        bias, averaged over up to 1000 training rows; κ: the largest second
-        derivative of the cost in z, 1 for the squared error, 1/4 or 1/2
-        for the log-losses). It follows the width of the network and the
-        scale of X, where a fixed η that learns on one problem can diverge or
-        crawl on the next. The value used is ``learning_rate_init_``.
+        of training, where λ̂ = κ E[λ_max(J Jᵀ)] bounds the curvature of the
+        cost: J = ∂z⁽ᴸ⁾/∂θ is the Jacobian of the output's weighted inputs in
+        all weights, taken by backpropagation on up to 1000 training rows,
+        and κ the largest second derivative of the loss in z (1 for the
+        squared error, 1/4 or 1/2 for the log-losses). It follows the width
+        of the network and the scale of X, where a fixed η that learns on one
+        problem can diverge or crawl on the next. The value used is
+        ``learning_rate_init_``; a warm start keeps the first fit's.
 
     power_t : float, default=0.5
         Exponent of the ``'invscaling'`` schedule.

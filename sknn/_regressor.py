@@ -76,7 +76,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     ``make_pipeline(MinMaxScaler(), SigmoidMLPRegressor())`` learns (see
     "Why the defaults learn" in the user guide): y is rescaled for training
     (``target_std``), the hidden units start on the data (``init='data'``),
-    η follows the curvature of the output layer
+    η follows the curvature of the cost
     (``learning_rate_init='auto'``), and the ``'adaptive'`` schedule divides
     η by 5 whenever the loss stalls, so that training settles instead of
     rattling around the minimum. ``init='glorot', target_std=None`` with an

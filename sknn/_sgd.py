@@ -75,31 +75,28 @@ CURVATURE = {
 }
 
 
-def auto_learning_rate(A_last, loss, out_activation, weights=None):
+def auto_learning_rate(bound, loss, out_activation):
     """η = 1 / (2 λ̂) for ``learning_rate_init='auto'``: a step the curvature allows.
 
-    The output layer is a linear model on its inputs a (the last hidden
-    layer's activations, X itself without hidden layers), so the Hessian of
-    the cost with respect to its weights and bias is at most κ E[ã ãᵀ], with
-    ã = (a, 1) and κ the largest second derivative of the cost with respect
-    to the output's z (1 for the squared error, 1/4 for the sigmoid's
-    log-loss, 1/2 for the softmax's). Its largest eigenvalue is at most the
-    trace, λ̂ = κ E‖ã‖². LeCun et al. ("Efficient BackProp", 1998) show that
-    η = 1 / λ_max is the largest step that does not oscillate, stable with
-    any momentum, classical or Nesterov's; half of it leaves room for the
-    curvature the hidden layers add once the output weights have grown. Unlike
-    a fixed η, the step follows the width of the layer and the scale of X.
+    λ̂ = κ ``bound`` bounds the largest eigenvalue of the cost's curvature
+    (the Gauss–Newton matrix, see ``sknn._curvature``), with κ the largest
+    second derivative of the loss in the output's z: 1 for the squared
+    error, 1/4 for the sigmoid's log-loss, 1/2 for the softmax's. LeCun et
+    al. ("Efficient BackProp", 1998) show that η = 1 / λ_max is the largest
+    step that does not oscillate, stable with any momentum, classical or
+    Nesterov's; half of it leaves room for the curvature that grows as the
+    output weights grow. Unlike a fixed η, the step follows the width of the
+    layers and the scale of X.
 
     Parameters
     ----------
-    A_last : ndarray of shape (n_rows, n_units)
-        Inputs of the output layer on a sample of the training rows.
+    bound : float
+        E[λ_max(J Jᵀ)] over the training rows, J = ∂z⁽ᴸ⁾/∂θ
+        (:func:`sknn._curvature.jacobian_bound`).
     loss : {'squared_error', 'log_loss'}
         The cost.
     out_activation : {'identity', 'logistic', 'softmax'}
         The output activation.
-    weights : ndarray of shape (n_rows,), optional
-        Sample weights of the rows, for the mean E‖ã‖².
 
     Returns
     -------
@@ -107,16 +104,16 @@ def auto_learning_rate(A_last, loss, out_activation, weights=None):
 
     Examples
     --------
-    A hundred units at σ = 1/2 and the squared error: λ̂ = 100 / 4 + 1 = 26.
+    The output layer alone of a hundred units at σ = 1/2, for the squared
+    error: bound = 100 / 4 + 1 = 26.
 
-    >>> import numpy as np
     >>> from sknn._sgd import auto_learning_rate
-    >>> round(auto_learning_rate(np.full((10, 100), 0.5), "squared_error", "identity"), 6)
+    >>> round(auto_learning_rate(26.0, "squared_error", "identity"), 6)
     0.019231
+    >>> round(auto_learning_rate(26.0, "log_loss", "logistic"), 6)  # κ = 1/4
+    0.076923
     """
-    A_last = np.asarray(A_last, dtype=np.float64)
-    trace = float(np.average(np.einsum("ij,ij->i", A_last, A_last), weights=weights)) + 1.0
-    return 0.5 / (CURVATURE[loss, out_activation] * trace)
+    return 0.5 / (CURVATURE[loss, out_activation] * bound)
 
 
 def adaptive_learning_rate(learning_rate):

@@ -23,6 +23,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
 from sknn import DegenerateFitWarning, PlateauWarning, SigmoidMLPClassifier, SigmoidMLPRegressor
+from sknn._backprop import weighted_input
+from sknn._curvature import jacobian_bound
+from sknn._parameters import pack
 from sknn._sgd import auto_learning_rate
 
 
@@ -110,17 +113,60 @@ def test_target_std_warm_start_continues():
 
 
 def test_auto_learning_rate_follows_the_curvature():
-    """η = 1/(2λ̂) with λ̂ = κ E‖ã‖²: wider layers and the squared error take smaller steps."""
-    narrow, wide = np.full((5, 10), 0.5), np.full((5, 100), 0.5)
-    assert auto_learning_rate(narrow, "squared_error", "identity") == pytest.approx(0.5 / 3.5)
-    assert auto_learning_rate(wide, "squared_error", "identity") == pytest.approx(0.5 / 26)
-    assert auto_learning_rate(wide, "log_loss", "logistic") == pytest.approx(2 / 26)
+    """η = 1/(2λ̂), λ̂ = κ E[λ_max(J Jᵀ)]: the bound is the curvature along the worst direction."""
+    assert auto_learning_rate(26.0, "squared_error", "identity") == pytest.approx(0.5 / 26)
+    assert auto_learning_rate(26.0, "log_loss", "logistic") == pytest.approx(2 / 26)
+    # The bound against the curvature itself: a linear model's Hessian of the
+    # squared error is E[x̃ x̃ᵀ]; the bound lies above its largest eigenvalue.
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(200, 3))
+    X_tilde = np.c_[X, np.ones(200)]
+    hessian = X_tilde.T @ X_tilde / 200
+    bound = jacobian_bound(X, [np.zeros((3, 1))], [np.zeros(1)], "identity")
+    assert np.linalg.eigvalsh(hessian)[-1] <= bound <= 2 * np.linalg.eigvalsh(hessian)[-1]
+    # A hidden layer: the bound is E λ_max(J Jᵀ) of the Jacobian by finite differences.
+    coefs = [rng.normal(size=(3, 4)), rng.normal(size=(4, 2))]
+    intercepts = [rng.normal(size=4), rng.normal(size=2)]
+    theta, views_W, views_b = pack(coefs, intercepts, np.float64)
+
+    def z_out(x):
+        return weighted_input(1 / (1 + np.exp(-(x @ views_W[0] + views_b[0]))), views_W[1], views_b[1])
+
+    lambdas = []
+    for x in X[:20]:
+        J = np.empty((2, theta.size))
+        for j in range(theta.size):
+            saved = theta[j]
+            theta[j] = saved + 1e-6
+            plus = z_out(x[None])[0]
+            theta[j] = saved - 1e-6
+            minus = z_out(x[None])[0]
+            theta[j] = saved
+            J[:, j] = (plus - minus) / 2e-6
+        lambdas.append(np.linalg.eigvalsh(J @ J.T)[-1])
+    assert jacobian_bound(X[:20], coefs, intercepts, "softmax") == pytest.approx(
+        np.mean(lambdas), rel=1e-6
+    )
     # The estimator trains with the η it reports, from its first epoch on.
     X, y = make_moons(200, noise=0.2, random_state=0)
     model = SigmoidMLPClassifier(max_iter=3, random_state=0).fit(MinMaxScaler().fit_transform(X), y)
     assert model.learning_rate_curve_ == [model.learning_rate_init_] * 3
     explicit = SigmoidMLPClassifier(learning_rate_init=0.2, max_iter=2, random_state=0)
     assert explicit.fit(X, y).learning_rate_init_ == 0.2
+
+
+def test_auto_step_is_stable_on_unscaled_inputs():
+    """X up to 1e3 and a tiny network: the first layer's curvature sets the step."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(40, 3)) * 1e3
+    y = (X[:, 0] > 0).astype(int)
+    for hidden in [(1,), (2,), (3, 2)]:
+        model = SigmoidMLPClassifier(hidden_layer_sizes=hidden, batch_size=1, max_iter=4,
+                                     random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X, y)  # used to raise "Training diverged" with the output layer's step
+        assert np.isfinite(model.loss_curve_).all()
 
 
 def test_data_init_places_units_on_the_data_at_any_scale():
@@ -158,16 +204,19 @@ def test_finite_divergence_raises_within_a_few_epochs():
 
 
 def test_collapse_to_a_constant_warns():
-    """Unscaled X (friedman1 × 100): the network ends predicting a constant, and says so."""
+    """Unscaled X (friedman1 × 100) with the old fixed step: a constant, and sknn says so."""
     X, y = make_friedman1(500, random_state=0)
-    with pytest.warns(DegenerateFitWarning, match=r"do not depend on X.*large scale.*MinMaxScaler"):
-        model = SigmoidMLPRegressor(random_state=0).fit(X * 100, y)
-    assert model.score(X * 100, y) < 0.05  # the warning is true
-    # Scaled, the same defaults learn.
+    with pytest.warns(DegenerateFitWarning, match=r"large scale.*MinMaxScaler"):
+        model = SigmoidMLPRegressor(learning_rate_init=0.03, random_state=0).fit(X * 100, y)
+    assert model.score(X * 100, y) < 0.6  # the warning is true
+    # 'auto' sees the first layer's curvature grow with x² and steps accordingly;
+    # scaled, the same defaults learn too.
     with warnings.catch_warnings():
         warnings.simplefilter("error", DegenerateFitWarning)
+        unscaled = SigmoidMLPRegressor(random_state=0).fit(X * 100, y)
         scaled = make_pipeline(MinMaxScaler(), SigmoidMLPRegressor(random_state=0)).fit(X, y)
-    assert scaled.score(X, y) > 0.95
+    assert unscaled.score(X * 100, y) > 0.95 and scaled.score(X, y) > 0.95
+    assert unscaled.learning_rate_init_ < scaled[-1].learning_rate_init_ / 10
 
 
 def test_saturated_hidden_units_warn():
