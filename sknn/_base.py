@@ -472,7 +472,9 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 )
                 if self.learning_rate == "invscaling":
                     learning_rate = invscaling_learning_rate(
-                        self.learning_rate_init_, self.t_, self.power_t
+                        getattr(self, "learning_rate_init_", self.learning_rate_init),  # old pickles
+                        self.t_,
+                        self.power_t,
                     )
                 if self._no_improvement_count > self.n_iter_no_change:
                     next_rate = self._stalled(learning_rate)

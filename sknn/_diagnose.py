@@ -227,9 +227,9 @@ def plateau_message(A, loss, baseline):
     """
     if loss > PLATEAU_FRACTION * baseline:
         return (
-            f"it is still near that of a prediction that ignores X ({baseline:.4g}): the "
-            "sigmoid units are in their flat tails or all alike (σ′ small, δ "
-            "vanishing), not at a minimum."
+            f"it is still near that of a prediction that ignores X ({baseline:.4g}): "
+            "either X says little about y, or the network is on a plateau, its sigmoid "
+            "units in their flat tails or all alike (σ′ small, δ vanishing)."
         )
     hidden = [np.asarray(A_l, dtype=np.float64) for A_l in A[1:-1]]
     if hidden and all(A_l.std(axis=0).max() < LINEAR_SPREAD for A_l in hidden):
