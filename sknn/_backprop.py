@@ -28,6 +28,7 @@ safe to run from several threads on one model.
 import numpy as np
 import scipy.sparse as sp
 
+from . import _sgd_fast
 from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative, softmax
 from ._losses import batch_loss, cost, output_error
 
@@ -134,6 +135,11 @@ def forward_pass(X, coefs, intercepts, out_activation, buffers=None):
 def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     """ŷ = A⁽ᴸ⁾ for every row of X, fed forward a chunk of rows at a time.
 
+    Dense C-ordered X in the dtype of the weights (float32 or float64) runs
+    through the compiled forward pass (:func:`sknn._sgd_fast.predict`, the
+    GIL released), anything else through :func:`forward_pass` here; both
+    compute the same equations in the same order.
+
     The rows are independent, so chunks give the same ŷ as one pass; but a
     chunk's work arrays stay small enough to remain in the CPU cache while
     σ and the softmax pass over them several times, instead of streaming
@@ -171,6 +177,19 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     n_samples, dtype = X.shape[0], coefs[0].dtype
     if chunk_rows is None:
         chunk_rows = max(64, (1 << 18) // max(layer_units[1:]))
+    if (
+        isinstance(X, np.ndarray)
+        and X.dtype == dtype
+        and dtype in (np.float32, np.float64)
+        and X.flags.c_contiguous
+    ):
+        return _sgd_fast.predict(
+            X,
+            [np.ascontiguousarray(W) for W in coefs],
+            [np.ascontiguousarray(b) for b in intercepts],
+            out_activation,
+            chunk_rows,
+        )
     if sp.issparse(X):
         X = X.tocsr()  # cheap row slices
     Y_hat = np.empty((n_samples, layer_units[-1]), dtype)

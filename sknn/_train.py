@@ -1,7 +1,11 @@
 """One epoch of mini-batch SGD: draw the batches, backprop each, step.
 
-Pure array code like the modules below it; the estimator (``_base``) owns the
-epochs, the schedule and the stopping rules.
+Two implementations of the same epoch: the compiled kernel
+(:func:`sknn._sgd_fast.sgd_epoch`) for dense float32/float64 input, and the
+numpy reference (:func:`reference_epoch`, the equations of ``_backprop``,
+``_losses`` and ``_sgd``) for everything else: sparse input, and the tests
+that hold the two together. :func:`run_epoch` chooses. The estimator
+(``_base``) owns the epochs, the schedule and the stopping rules.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -10,18 +14,24 @@ import math
 
 import numpy as np
 
+from . import _sgd_fast
 from ._backprop import Buffers, backprop, penalty_gradient
 from ._losses import penalty
 from ._parameters import n_weights, unpack
 from ._sgd import minibatch_slices, momentum_step
 
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
 
 class Workspace:
     """Everything one training call reuses from batch to batch.
 
-    The gradient vector ``grad`` is laid out like θ, so ``coef_grads`` and
-    ``intercept_grads`` are views into it and one SGD step covers all layers.
-    Work arrays exist for the full batch size and for the smaller last batch.
+    For the numpy reference: the gradient vector ``grad`` is laid out like θ,
+    so ``coef_grads`` and ``intercept_grads`` are views into it and one SGD
+    step covers all layers; work arrays exist for the full batch size and for
+    the smaller last batch. They are allocated on the first reference epoch
+    (the kernel allocates its own). For the kernel: Y in the dtype of X,
+    converted once per training call (:meth:`kernel_targets`).
 
     Parameters
     ----------
@@ -38,6 +48,23 @@ class Workspace:
     """
 
     def __init__(self, layer_units, batch_size, n_samples, dtype, y_dtype):
+        self.layer_units = list(layer_units)
+        self._shape = (batch_size, n_samples, np.dtype(dtype), np.dtype(y_dtype))
+        self._Y_source = self._Y_kernel = None
+
+    def kernel_targets(self, Y, dtype):
+        """Y as a C-contiguous array of ``dtype`` (0/1 for class indicators), cached."""
+        if self._Y_source is not Y:
+            self._Y_source, self._Y_kernel = Y, np.ascontiguousarray(Y, dtype=dtype)
+        return self._Y_kernel
+
+    def reference_arrays(self):
+        """This workspace, with the numpy reference's work arrays allocated."""
+        if not hasattr(self, "grad"):
+            self._allocate_reference(self.layer_units, *self._shape)
+        return self
+
+    def _allocate_reference(self, layer_units, batch_size, n_samples, dtype, y_dtype):
         self.grad = np.empty(
             sum(a * b + b for a, b in zip(layer_units, layer_units[1:])), dtype
         )
@@ -62,6 +89,19 @@ def _rows(M, index, out):
     return M.take(index, axis=0, out=out)
 
 
+def _kernel_applies(theta, velocity, X):
+    """Whether the compiled kernel can run this epoch: dense, C-ordered, float32/64 X."""
+    return isinstance(X, np.ndarray) and (
+        X.dtype in _KERNEL_DTYPES
+        and X.dtype == theta.dtype == velocity.dtype
+        and X.ndim == 2
+        and X.flags.c_contiguous
+        and theta.flags.c_contiguous
+        and velocity.flags.c_contiguous
+        and X.shape[0] > 0
+    )
+
+
 def run_epoch(
     theta,
     velocity,
@@ -82,6 +122,11 @@ def run_epoch(
     nesterov,
 ):
     """One pass of mini-batch SGD over (X, Y); θ and v are updated in place.
+
+    Dense C-ordered float32/float64 X trains in the compiled kernel
+    (:func:`sknn._sgd_fast.sgd_epoch`, which releases the GIL for the whole
+    epoch), anything else in the numpy reference, :func:`reference_epoch`:
+    the same equations in the same order, so both give the same θ to rounding.
 
     Parameters
     ----------
@@ -107,6 +152,55 @@ def run_epoch(
     total_weight : float
         Σ_batches m_b, so that the epoch's mean cost is their ratio.
     """
+    if not _kernel_applies(theta, velocity, X):
+        return reference_epoch(
+            theta, velocity, coefs, intercepts, X, Y, sample_weight,
+            workspace=workspace, batch_size=batch_size, order=order, loss=loss,
+            out_activation=out_activation, alpha=alpha, learning_rate=learning_rate,
+            momentum=momentum, nesterov=nesterov,
+        )
+    return _sgd_fast.sgd_epoch(
+        theta,
+        velocity,
+        X,
+        workspace.kernel_targets(Y, X.dtype),
+        None if sample_weight is None else np.ascontiguousarray(sample_weight, X.dtype),
+        None if order is None else np.ascontiguousarray(order, np.int64),
+        workspace.layer_units,
+        batch_size,
+        loss,
+        out_activation,
+        float(alpha),
+        float(learning_rate),
+        float(momentum),
+        bool(nesterov),
+    )
+
+
+def reference_epoch(
+    theta,
+    velocity,
+    coefs,
+    intercepts,
+    X,
+    Y,
+    sample_weight,
+    *,
+    workspace,
+    batch_size,
+    order,
+    loss,
+    out_activation,
+    alpha,
+    learning_rate,
+    momentum,
+    nesterov,
+):
+    """:func:`run_epoch` in numpy: the reference implementation of an epoch.
+
+    Parameters and return values as :func:`run_epoch`; X may also be sparse.
+    """
+    workspace = workspace.reference_arrays()
     # The weights W⁽ˡ⁾ of all layers are one contiguous block of θ (and of the
     # gradient; see _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and
     # its (α / m) W⁽ˡ⁾ in the gradient are computed once over that block per
