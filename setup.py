@@ -35,11 +35,14 @@ class BuildExt(build_ext):
             if self.compiler.compiler_type == "msvc":
                 ext.extra_compile_args = ["/O2", "/fp:precise"]
             else:
-                # -O3 for the loops; no -ffast-math (it would let the compiler
-                # assume no NaN or ∞, which divergence detection relies on), and
-                # no contraction into FMA, so that every multiply and add rounds
-                # as in the numpy reference.
-                ext.extra_compile_args = ["-O3", "-ffp-contract=off"]
+                # -O3 for the loops. No -ffast-math: it would let the compiler
+                # assume there is no NaN or ∞, which divergence detection relies
+                # on. No contraction into FMA, so that every multiply and add
+                # rounds as in the numpy reference. -fno-trapping-math only
+                # gives up floating-point *traps* (not IEEE results, NaN or ∞):
+                # it lets the compiler turn the selects of sknn/_fastexp.h into
+                # vector blends, so that e^x and σ vectorise.
+                ext.extra_compile_args = ["-O3", "-ffp-contract=off", "-fno-trapping-math"]
         super().build_extensions()
 
     def _check_compiler(self):

@@ -291,11 +291,44 @@ cdef inline void bias_gradient(const floating *delta, floating *grad, Py_ssize_t
 
 
 cdef inline double sum_of_squares(const floating *x, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t k
+    """Σₖ xₖ² in double, in eight interleaved partial sums (as a BLAS dot does).
+
+    One running sum would wait for every addition to finish before the next;
+    eight independent ones keep the adder busy, which matters here: this is
+    the L2 penalty's ‖W‖² over all weights, once per mini-batch.
+    """
+    cdef Py_ssize_t k, j, n8 = n - n % 8
+    cdef double partial[8]
     cdef double total = 0
-    for k in range(n):
+    for j in range(8):
+        partial[j] = 0
+    for k in range(0, n8, 8):
+        for j in range(8):
+            partial[j] = partial[j] + <double>x[k + j] * x[k + j]
+    for k in range(n8, n):
         total = total + <double>x[k] * x[k]
+    for j in range(8):
+        total = total + partial[j]
     return total
+
+
+cdef inline void step_block(floating *theta, floating *velocity, const floating *grad,
+                            Py_ssize_t n, floating penalty, floating eta, floating mu,
+                            bint nesterov) noexcept nogil:
+    cdef Py_ssize_t k
+    cdef floating g, step, v
+    for k in range(n):
+        g = grad[k]
+        if penalty != 0:
+            g = g + theta[k] * penalty
+        step = g * eta
+        v = velocity[k] * mu
+        v = v - step
+        velocity[k] = v
+        if nesterov:
+            theta[k] = (theta[k] - step) + v * mu
+        else:
+            theta[k] = theta[k] + v
 
 
 cdef inline void momentum_step(floating *theta, floating *velocity, floating *grad,
@@ -304,22 +337,13 @@ cdef inline void momentum_step(floating *theta, floating *velocity, floating *gr
     """g ← g + (α / m) W on the weight block (``penalty_gradient``), then the step.
 
     v ← μ v − η g; θ ← θ + v, or with Nesterov θ ← θ − η g + μ v (the new v):
-    element by element the operations of ``_sgd.momentum_step``, in its order.
+    element by element the operations of ``_sgd.momentum_step``, in its order,
+    in one pass over θ: the weights (with their L2 term, taken before θₖ
+    moves), then the biases (without).
     """
-    cdef Py_ssize_t k
-    cdef floating step, v
-    if penalty != 0:
-        for k in range(n_weights):
-            grad[k] = grad[k] + theta[k] * penalty
-    for k in range(n_params):
-        step = grad[k] * eta
-        v = velocity[k] * mu
-        v = v - step
-        velocity[k] = v
-        if nesterov:
-            theta[k] = (theta[k] - step) + v * mu
-        else:
-            theta[k] = theta[k] + v
+    step_block(theta, velocity, grad, n_weights, penalty, eta, mu, nesterov)
+    step_block(theta + n_weights, velocity + n_weights, grad + n_weights,
+               n_params - n_weights, 0, eta, mu, nesterov)
 
 
 # ---------------------------------------------------------------- the network
