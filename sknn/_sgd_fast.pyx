@@ -689,3 +689,19 @@ def predict(const floating[:, ::1] X, coefs, intercepts, str out_activation,
         return Y_hat
     finally:
         free_layout(&net)
+
+
+def _exp(floating[::1] x):
+    """e^x in place with the kernel's vectorised exp (for the tests)."""
+    if x.shape[0]:
+        with nogil:
+            exp_inplace(&x[0], x.shape[0])
+
+
+def _sigmoid(floating[:, ::1] Z, const floating[::1] b):
+    """Z ← σ(Z + b) in place with the kernel's σ (for the tests)."""
+    if b.shape[0] != Z.shape[1]:
+        raise ValueError("b does not match Z")
+    if Z.shape[0] and Z.shape[1]:
+        with nogil:
+            sigmoid(&Z[0, 0], &b[0], Z.shape[0], Z.shape[1])
