@@ -705,3 +705,55 @@ def _sigmoid(floating[:, ::1] Z, const floating[::1] b):
     if Z.shape[0] and Z.shape[1]:
         with nogil:
             sigmoid(&Z[0, 0], &b[0], Z.shape[0], Z.shape[1])
+
+
+def _blas_products_epoch(const floating[:, ::1] X, layer_units, Py_ssize_t batch_size):
+    """Only the matrix products of one epoch, BLAS called from here (for the benchmark).
+
+    Per full batch: A⁽ˡ⁻¹⁾W⁽ˡ⁾ for every layer, A⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ for every layer
+    and δ⁽ˡ⁺¹⁾W⁽ˡ⁺¹⁾ᵀ for every hidden layer, into preallocated arrays, the
+    batches read in order from X: what the kernel's products cost without
+    anything else of the epoch (benchmarks/bench.py's "BLAS floor").
+
+    Returns
+    -------
+    n_batches : int
+        The number of batches run (full batches only).
+    """
+    cdef Layout net
+    cdef floating[::1] theta, grad, work, deltas
+    cdef Py_ssize_t start, n_batches = 0, n_samples = X.shape[0]
+    cdef int l, L, rows = <int>batch_size
+    dtype = np.float32 if floating is float else np.float64
+    make_layout(&net, layer_units)
+    try:
+        L = net.n_layers
+        if X.shape[1] != net.units[0] or batch_size > n_samples:
+            raise ValueError("X does not match layer_units and batch_size")
+        n_params = net.b_offset[0] + net.a_offset[0]
+        theta = np.full(n_params, 0.01, dtype)
+        grad = np.empty(n_params, dtype)
+        work = np.full(batch_size * net.a_offset[0], 0.01, dtype)
+        deltas = np.full(batch_size * net.a_offset[0], 0.01, dtype)
+        with nogil:
+            start = 0
+            while start + batch_size <= n_samples:
+                for l in range(L):
+                    matmul(&X[start, 0] if l == 0 else &work[0] + rows * net.a_offset[l],
+                           &theta[0] + net.w_offset[l], &work[0] + rows * net.a_offset[l + 1],
+                           rows, net.units[l], net.units[l + 1])
+                for l in range(L - 1, -1, -1):
+                    weight_gradient(
+                        &X[start, 0] if l == 0 else &work[0] + rows * net.a_offset[l],
+                        &deltas[0] + rows * net.a_offset[l + 1], &grad[0] + net.w_offset[l],
+                        rows, net.units[l], net.units[l + 1])
+                    if l > 0:
+                        gemm(c'T', c'N', net.units[l], rows, net.units[l + 1],
+                             &theta[0] + net.w_offset[l], net.units[l + 1],
+                             &deltas[0] + rows * net.a_offset[l + 1], net.units[l + 1],
+                             &deltas[0] + rows * net.a_offset[l], net.units[l])
+                start += batch_size
+                n_batches += 1
+        return n_batches
+    finally:
+        free_layout(&net)
