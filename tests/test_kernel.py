@@ -12,11 +12,13 @@ for dense input, must train exactly as through the reference (sparse input).
 
 import pickle
 import threading
+import warnings
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.exceptions import ConvergenceWarning
 
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
 from sknn import _sgd_fast, _train
@@ -334,9 +336,9 @@ def test_dense_fit_through_kernel_equals_sparse_fit_through_reference(make, targ
     y = {"multiclass": rng.integers(3, size=90), "binary": rng.integers(2, size=90),
          "continuous": X @ rng.standard_normal(5)}[target]
     w = rng.random(90)
-    with pytest.warns(Warning):  # ConvergenceWarning after 3 epochs
+    with pytest.warns(ConvergenceWarning):  # after 3 epochs
         dense = make().fit(X, y, sample_weight=w)
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning):
         sparse = make().fit(sp.csr_matrix(X), y, sample_weight=w)
     for got, expected in zip(dense.coefs_ + dense.intercepts_,
                              sparse.coefs_ + sparse.intercepts_):
@@ -349,9 +351,9 @@ def test_fortran_ordered_input_trains_as_c_ordered():
     rng = np.random.default_rng(0)
     X, y = rng.random((60, 4)), rng.integers(2, size=60)
     make = lambda: SigmoidMLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)  # noqa: E731
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning):
         c_fit = make().fit(X, y)
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning):
         f_fit = make().fit(np.asfortranarray(X), y)
     assert_allclose(np.concatenate([W.ravel() for W in c_fit.coefs_]),
                     np.concatenate([W.ravel() for W in f_fit.coefs_]), atol=1e-12)
@@ -364,22 +366,20 @@ def test_training_in_threads_equals_training_in_turn():
     seeds = range(4)
     make = lambda seed: SigmoidMLPClassifier(hidden_layer_sizes=(16,), max_iter=5,  # noqa: E731
                                              random_state=seed, tol=0)
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning):
         expected = [make(seed).fit(X, y).coefs_[0] for seed in seeds]
     results = {}
 
     def fit(seed):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            results[seed] = make(seed).fit(X, y).coefs_[0]
+        results[seed] = make(seed).fit(X, y).coefs_[0]
 
     threads = [threading.Thread(target=fit, args=(seed,)) for seed in seeds]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with warnings.catch_warnings():  # the filters are global: set them around all threads
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     for seed in seeds:
         assert_array_equal(results[seed], expected[seed])
 
