@@ -40,7 +40,7 @@ class BuildExt(build_ext):
                 # on. No contraction into FMA, so that every multiply and add
                 # rounds as in the numpy reference. -fno-trapping-math only
                 # gives up floating-point *traps* (not IEEE results, NaN or ∞):
-                # it lets the compiler turn the selects of sknn/_fastexp.h into
+                # it lets the compiler turn the selects of sknn/_simd.h into
                 # vector blends, so that e^x and σ vectorise.
                 ext.extra_compile_args = ["-O3", "-ffp-contract=off", "-fno-trapping-math"]
         super().build_extensions()

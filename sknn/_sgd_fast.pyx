@@ -56,13 +56,23 @@ _ACTIVATIONS = {"identity": IDENTITY, "logistic": LOGISTIC, "softmax": SOFTMAX}
 _LOSSES = {"squared_error": SQUARED_ERROR, "log_loss": LOG_LOSS}
 
 
-cdef extern from "_fastexp.h" nogil:
-    # exp over a contiguous array, in place: vectorised where the compiler
-    # can, with the NaN / ±∞ / overflow results of libm's exp (see the header).
+cdef extern from "_simd.h" nogil:
+    # Element-wise loops compiled for SSE2, AVX2 and AVX-512 (see the header):
+    # exp in place, with the NaN / ±∞ / overflow results of libm's exp; σ with
+    # the bias; the momentum step over a block of θ.
     void sknn_exp_inplace_d(double *x, Py_ssize_t n)
     void sknn_exp_inplace_f(float *x, Py_ssize_t n)
     void sknn_sigmoid_bias_d(double *Z, const double *b, Py_ssize_t rows, Py_ssize_t cols)
     void sknn_sigmoid_bias_f(float *Z, const float *b, Py_ssize_t rows, Py_ssize_t cols)
+    void sknn_momentum_step_d(double *theta, double *velocity, const double *grad,
+                              Py_ssize_t n, double penalty, double eta, double mu,
+                              int nesterov)
+    void sknn_momentum_step_f(float *theta, float *velocity, const float *grad,
+                              Py_ssize_t n, float penalty, float eta, float mu, int nesterov)
+    void sknn_times_sigmoid_derivative_d(double *delta, const double *A, Py_ssize_t n)
+    void sknn_times_sigmoid_derivative_f(float *delta, const float *A, Py_ssize_t n)
+    double sknn_sum_of_squares_d(const double *x, Py_ssize_t n)
+    double sknn_sum_of_squares_f(const float *x, Py_ssize_t n)
 
 
 cdef extern from *:
@@ -153,6 +163,7 @@ cdef inline void softmax(floating *Z, floating *log_normalizer, Py_ssize_t rows,
 
     As ``_activations.softmax``: the row maximum is subtracted first, the
     row is divided by its sum; ``log_normalizer`` may be NULL (prediction).
+    The exponentials of all rows are taken in one vectorised pass.
     """
     cdef Py_ssize_t i, j
     cdef floating z_max, row_sum
@@ -166,12 +177,16 @@ cdef inline void softmax(floating *Z, floating *log_normalizer, Py_ssize_t rows,
                 z_max = z[j]
         for j in range(cols):
             z[j] = z[j] - z_max
-        exp_inplace(z, cols)
+        if log_normalizer != NULL:
+            log_normalizer[i] = z_max  # completed below: log Σⱼ e^(zⱼ − max z) + max z
+    exp_inplace(Z, rows * cols)
+    for i in range(rows):
+        z = Z + i * cols
         row_sum = 0
         for j in range(cols):
             row_sum = row_sum + z[j]
         if log_normalizer != NULL:
-            log_normalizer[i] = log_(row_sum) + z_max
+            log_normalizer[i] = log_(row_sum) + log_normalizer[i]
         for j in range(cols):
             z[j] = z[j] / row_sum
 
@@ -272,14 +287,14 @@ cdef inline void hidden_error(const floating *delta_next, const floating *W_next
                               const floating *A, floating *delta, int rows, int fan_in,
                               int fan_out) noexcept nogil:
     """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾); A, δ⁽ˡ⁾: rows × fan_in."""
-    cdef Py_ssize_t k
-    cdef floating a
     # δ⁽ˡ⁺¹⁾ (rows × fan_out) W⁽ˡ⁺¹⁾ᵀ (fan_out × fan_in)
     gemm(c'T', c'N', fan_in, rows, fan_out, W_next, fan_out, delta_next, fan_out,
          delta, fan_in)
-    for k in range(<Py_ssize_t>rows * fan_in):
-        a = A[k]
-        delta[k] = delta[k] * ((1 - a) * a)  # σ′ = a (1 − a), as sigmoid_derivative
+    # ⊙ σ′, with σ′ = a (1 − a) as sigmoid_derivative
+    if floating is float:
+        sknn_times_sigmoid_derivative_f(delta, A, <Py_ssize_t>rows * fan_in)
+    else:
+        sknn_times_sigmoid_derivative_d(delta, A, <Py_ssize_t>rows * fan_in)
 
 
 cdef inline void weight_gradient(const floating *A_prev, const floating *delta,
@@ -304,44 +319,21 @@ cdef inline void bias_gradient(const floating *delta, floating *grad, Py_ssize_t
 
 
 cdef inline double sum_of_squares(const floating *x, Py_ssize_t n) noexcept nogil:
-    """Σₖ xₖ² in double, in eight interleaved partial sums (as a BLAS dot does).
-
-    One running sum would wait for every addition to finish before the next;
-    eight independent ones keep the adder busy, which matters here: this is
-    the L2 penalty's ‖W‖² over all weights, once per mini-batch.
-    """
-    cdef Py_ssize_t k, j, n8 = n - n % 8
-    cdef double partial[8]
-    cdef double total = 0
-    for j in range(8):
-        partial[j] = 0
-    for k in range(0, n8, 8):
-        for j in range(8):
-            partial[j] = partial[j] + <double>x[k + j] * x[k + j]
-    for k in range(n8, n):
-        total = total + <double>x[k] * x[k]
-    for j in range(8):
-        total = total + partial[j]
-    return total
+    """Σₖ xₖ² in double (the L2 penalty's ‖W‖² over all weights, once per batch)."""
+    if floating is float:
+        return sknn_sum_of_squares_f(x, n)
+    else:
+        return sknn_sum_of_squares_d(x, n)
 
 
 cdef inline void step_block(floating *theta, floating *velocity, const floating *grad,
                             Py_ssize_t n, floating penalty, floating eta, floating mu,
                             bint nesterov) noexcept nogil:
-    cdef Py_ssize_t k
-    cdef floating g, step, v
-    for k in range(n):
-        g = grad[k]
-        if penalty != 0:
-            g = g + theta[k] * penalty
-        step = g * eta
-        v = velocity[k] * mu
-        v = v - step
-        velocity[k] = v
-        if nesterov:
-            theta[k] = (theta[k] - step) + v * mu
-        else:
-            theta[k] = theta[k] + v
+    """g ← g + penalty θ; v ← μ v − η g; θ ← θ + v (or θ − η g + μ v), element-wise."""
+    if floating is float:
+        sknn_momentum_step_f(theta, velocity, grad, n, penalty, eta, mu, nesterov)
+    else:
+        sknn_momentum_step_d(theta, velocity, grad, n, penalty, eta, mu, nesterov)
 
 
 cdef inline void momentum_step(floating *theta, floating *velocity, floating *grad,

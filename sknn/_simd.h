@@ -1,5 +1,8 @@
-/* e^x and the sigmoid over contiguous arrays, for sknn/_sgd_fast.pyx.
+/* The kernel's element-wise loops that are compiled once per CPU family:
+ * e^x, the sigmoid and the momentum step over contiguous arrays, for
+ * sknn/_sgd_fast.pyx.
  *
+ * e^x.
  * libm's exp is a function call per element, which stops the compiler from
  * vectorising the σ loop; glibc's vector exp (libmvec) is only offered under
  * -ffast-math, which also lets the compiler assume there is no NaN or ∞ and
@@ -31,8 +34,8 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#ifndef SKNN_FASTEXP_H
-#define SKNN_FASTEXP_H
+#ifndef SKNN_SIMD_H
+#define SKNN_SIMD_H
 
 #include <math.h>
 #include <stddef.h>
@@ -194,5 +197,72 @@ SKNN_CLONES static void sknn_sigmoid_bias_f(float *restrict Z, const float *rest
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
+
+/* δ ← δ ⊙ a (1 − a), σ′ written with the activation, as (1 − a) a in
+ * _activations.sigmoid_derivative. */
+SKNN_CLONES static void sknn_times_sigmoid_derivative_d(double *restrict delta,
+                                                        const double *restrict A, ptrdiff_t n)
+{
+    for (ptrdiff_t k = 0; k < n; k++)
+        delta[k] = delta[k] * ((1.0 - A[k]) * A[k]);
+}
+
+SKNN_CLONES static void sknn_times_sigmoid_derivative_f(float *restrict delta,
+                                                        const float *restrict A, ptrdiff_t n)
+{
+    for (ptrdiff_t k = 0; k < n; k++)
+        delta[k] = delta[k] * ((1.0f - A[k]) * A[k]);
+}
+
+/* Σ x² in double, in eight interleaved partial sums (as a BLAS dot does):
+ * one running sum would wait for every addition to finish before the next. */
+#define SKNN_SUM_OF_SQUARES(name, type)                                        \
+    SKNN_CLONES static double name(const type *restrict x, ptrdiff_t n)        \
+    {                                                                          \
+        double partial[8] = {0, 0, 0, 0, 0, 0, 0, 0}, total = 0;              \
+        ptrdiff_t k = 0;                                                       \
+        for (; k + 8 <= n; k += 8)                                             \
+            for (int j = 0; j < 8; j++)                                        \
+                partial[j] += (double)x[k + j] * (double)x[k + j];             \
+        for (; k < n; k++)                                                     \
+            total += (double)x[k] * (double)x[k];                              \
+        for (int j = 0; j < 8; j++)                                            \
+            total += partial[j];                                               \
+        return total;                                                          \
+    }
+SKNN_SUM_OF_SQUARES(sknn_sum_of_squares_d, double)
+SKNN_SUM_OF_SQUARES(sknn_sum_of_squares_f, float)
+
+/* One SGD step over a block of θ, in place (penalty = α / m on the weight
+ * block, 0 on the biases):
+ *     g ← g + penalty θ,  v ← μ v − η g,  θ ← θ + v   (or θ − η g + μ v, Nesterov)
+ * element by element, each operation rounded as in _sgd.momentum_step
+ * (outside the contraction region above: no fused multiply-adds here). */
+SKNN_CLONES static void sknn_momentum_step_d(double *restrict theta, double *restrict velocity,
+                                             const double *restrict grad, ptrdiff_t n,
+                                             double penalty, double eta, double mu,
+                                             int nesterov)
+{
+    for (ptrdiff_t k = 0; k < n; k++) {
+        double g = penalty != 0 ? grad[k] + theta[k] * penalty : grad[k];
+        double step = g * eta;
+        double v = velocity[k] * mu - step;
+        velocity[k] = v;
+        theta[k] = nesterov ? (theta[k] - step) + v * mu : theta[k] + v;
+    }
+}
+
+SKNN_CLONES static void sknn_momentum_step_f(float *restrict theta, float *restrict velocity,
+                                             const float *restrict grad, ptrdiff_t n,
+                                             float penalty, float eta, float mu, int nesterov)
+{
+    for (ptrdiff_t k = 0; k < n; k++) {
+        float g = penalty != 0 ? grad[k] + theta[k] * penalty : grad[k];
+        float step = g * eta;
+        float v = velocity[k] * mu - step;
+        velocity[k] = v;
+        theta[k] = nesterov ? (theta[k] - step) + v * mu : theta[k] + v;
+    }
+}
 
 #endif
