@@ -543,7 +543,7 @@ def scaling(sizes, repeats, log):
 # ---------------------------------------------------------------- threads
 
 
-def compare_threads(repeats, log, n=20_000, epochs=5):
+def compare_threads(repeats, log, n=20_000, epochs=10):
     """Wall time of GridSearchCV with n_jobs=2 on joblib's threading backend over n_jobs=1.
 
     sknn's kernel releases the GIL for a whole epoch, so two fits in two
@@ -726,7 +726,7 @@ def write_docs(results, info, command, path):
     if results.get("threads"):
         lines += ["Threads", "-------", "",
                   "``GridSearchCV`` over 4 candidates × 2-fold CV (8 fits of case A's "
-                  "network on 20,000 rows, 5 epochs each), ``n_jobs=2`` under "
+                  "network on 20,000 rows, 10 epochs each), ``n_jobs=2`` under "
                   "``joblib.parallel_backend('threading')`` against ``n_jobs=1``, wall "
                   "time. sknn's kernel releases the GIL for a whole epoch, so two fits "
                   "run at once in one process; scikit-learn's MLP holds the GIL between "
