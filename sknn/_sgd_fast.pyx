@@ -14,12 +14,12 @@ named as there, so that the two can be read side by side:
     hidden_error     δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾)
     weight_gradient  ∂C/∂W⁽ˡ⁾ = A⁽ˡ⁻¹⁾ᵀ (δ⁽ˡ⁾ / m)        (the L2 term in the step)
     bias_gradient    ∂C/∂b⁽ˡ⁾ = Σ rows of δ⁽ˡ⁾ / m
-    penalty_gradient (α / m) W, over the flat weight block of θ
-    momentum_step    v ← μ v − η g;  θ ← θ + v   (or θ + μ v − η g, Nesterov)
+    momentum_step    g ← g + (α / m) W (penalty_gradient, over the flat weight
+                     block of θ); v ← μ v − η g; θ ← θ + v (or θ + μ v − η g, Nesterov)
 
 Every operation is done in the dtype of θ in the reference's order, so that
-an epoch here and an epoch of ``_train.run_epoch``'s numpy path give the same
-θ to rounding (the tests hold them to 1e-12 in float64, 1e-5 in float32).
+an epoch here and an epoch of ``_train.reference_epoch`` give the same θ to
+rounding (the tests hold them to 1e-12 in float64, 1e-5 in float32).
 Sums that numpy takes in the array's dtype (the costs) are accumulated in
 double here; they only decide the reported cost, not θ.
 
@@ -31,13 +31,15 @@ names B before A.
 No numpy C-API: typed memoryviews only, so the extension built against one
 numpy runs with every numpy the package supports. The whole epoch runs
 without the GIL; nothing here is shared between calls (each call allocates
-its own work arrays), so threads may train or predict concurrently.
+its own work arrays), so threads may train or predict concurrently. The
+element-wise loops that gain from wider vectors (e^x, σ, σ′ ⊙ δ, ‖W‖², the
+momentum step) are in ``_simd.h``, compiled once per CPU family.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 from cython cimport floating
-from libc.math cimport INFINITY, NAN, exp, expf, fabs, isfinite, log, log1p, logf
+from libc.math cimport NAN, exp, isfinite, log, log1p, logf
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 from scipy.linalg.cython_blas cimport dgemm, sgemm
@@ -59,7 +61,7 @@ _LOSSES = {"squared_error": SQUARED_ERROR, "log_loss": LOG_LOSS}
 cdef extern from "_simd.h" nogil:
     # Element-wise loops compiled for SSE2, AVX2 and AVX-512 (see the header):
     # exp in place, with the NaN / ±∞ / overflow results of libm's exp; σ with
-    # the bias; the momentum step over a block of θ.
+    # the bias; δ ⊙ a (1 − a); Σ x²; the momentum step over a block of θ.
     void sknn_exp_inplace_d(double *x, Py_ssize_t n)
     void sknn_exp_inplace_f(float *x, Py_ssize_t n)
     void sknn_sigmoid_bias_d(double *Z, const double *b, Py_ssize_t rows, Py_ssize_t cols)
@@ -625,6 +627,11 @@ def sgd_epoch(floating[::1] theta, floating[::1] velocity, const floating[:, ::1
     cdef double weighted_cost, total_weight = 0
     cdef const floating *s_ptr = NULL
     cdef const int64_t *order_ptr = NULL
+    cdef Py_ssize_t i
+    if len(layer_units) < 2 or min(layer_units) < 1:
+        raise ValueError("layer_units needs an input and an output layer of at least one unit")
+    if batch_size < 1 or n_samples < 1:
+        raise ValueError("an epoch needs batch_size >= 1 and at least one row")
     make_layout(&net, layer_units)
     try:
         if theta.shape[0] != velocity.shape[0] or theta.shape[0] != net.b_offset[0] + (
@@ -642,6 +649,9 @@ def sgd_epoch(floating[::1] theta, floating[::1] velocity, const floating[:, ::1
         if order is not None:
             if order.shape[0] != n_samples:
                 raise ValueError("order does not match X")
+            for i in range(n_samples):
+                if not 0 <= order[i] < n_samples:
+                    raise ValueError("order must index the rows of X")
             order_ptr = &order[0]
         dtype = np.float32 if floating is float else np.float64
         width = net.a_offset[0]

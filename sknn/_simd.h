@@ -1,6 +1,6 @@
 /* The kernel's element-wise loops that are compiled once per CPU family:
- * e^x, the sigmoid and the momentum step over contiguous arrays, for
- * sknn/_sgd_fast.pyx.
+ * e^x, the sigmoid, δ ⊙ σ′, Σ x² and the momentum step over contiguous
+ * arrays, for sknn/_sgd_fast.pyx.
  *
  * e^x.
  * libm's exp is a function call per element, which stops the compiler from
@@ -21,13 +21,15 @@
  * remainder is below half an ulp (13 in double, 7 in float), evaluated by
  * Horner's rule, and e^x = e^r 2^k with 2^k built in the exponent bits. 2^k
  * is applied as 2^(k/2) 2^(k − k/2) so that results near overflow and in the
- * subnormal range come out right too. Every step is an IEEE operation with
- * no contraction (the module is built with -ffp-contract=off and without
- * -ffast-math), so the scalar and every vector width give the same bits.
- * The error is within 2 ulp of the exact e^x (tests/test_kernel.py checks it
- * against numpy over the whole range and at the special values).
+ * subnormal range come out right too. Every step is an IEEE operation (no
+ * -ffast-math). Where the CPU has fused multiply-add the polynomial uses it
+ * (see below), so a CPU with FMA and one without may differ in the last bit,
+ * as numpy's own exp differs between its SSE, AVX2 and AVX-512 versions; on
+ * one machine the result is always the same. The error is within 2 ulp of
+ * the exact e^x (tests/test_kernel.py checks it against the exact value over
+ * the whole range, and the special values against numpy).
  *
- * On x86-64 Linux with GCC or Clang each array function is compiled for
+ * On x86-64 Linux with GCC ≥ 11 each array function is compiled for
  * the baseline (SSE2), x86-64-v3 (AVX2, FMA) and x86-64-v4 (AVX-512) and the
  * loader picks the best the CPU has (target_clones); elsewhere it is
  * compiled once, for the baseline.
@@ -43,7 +45,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && \
-    (defined(__clang__) ? __clang_major__ >= 14 : __GNUC__ >= 8)
+    !defined(__clang__) && __GNUC__ >= 11  /* the x86-64-v3/v4 names: GCC 11 */
 #define SKNN_CLONES \
     __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 #else

@@ -35,20 +35,13 @@ class Workspace:
     ----------
     layer_units : list of int
         Units per layer, input first.
-    batch_size : int
-        Rows per mini-batch (at most ``n_samples``).
-    n_samples : int
-        Rows per epoch.
-    dtype : numpy dtype
-        float32 or float64, the dtype of X and θ.
-    y_dtype : numpy dtype
-        dtype of Y (bool for class indicators).
+    batch_size, n_samples, dtype, y_dtype
+        The shape of the training call, as the estimator passes it; no longer
+        needed, since no work arrays are preallocated here.
     """
 
-    def __init__(self, layer_units, batch_size, n_samples, dtype, y_dtype):
+    def __init__(self, layer_units, batch_size=None, n_samples=None, dtype=None, y_dtype=None):
         self.layer_units = list(layer_units)
-        self.batch_size, self.n_samples = batch_size, n_samples
-        self.dtype, self.y_dtype = np.dtype(dtype), np.dtype(y_dtype)
         self._Y_source = self._Y_kernel = None
 
     def kernel_targets(self, Y, dtype):
