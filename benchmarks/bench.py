@@ -614,11 +614,13 @@ def machine():
                     break
     except OSError:
         pass
-    simd = [f for f in ("sse2", "sse4_1", "avx", "avx2", "fma", "avx512f", "avx512dq")
-            if f in flags]
-    # The kernel's e^x and σ are compiled for SSE2, AVX2 and AVX-512 (target_clones
-    # on x86-64 Linux); the loader picks the widest this CPU has.
-    exp_width = ("AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags
+    simd = [f for f in ("sse2", "sse4_1", "avx", "avx2", "fma", "avx512f", "avx512bw",
+                        "avx512dq", "avx512vl") if f in flags]
+    # The kernel's vector loops (sknn/_simd.h) are compiled for x86-64 (SSE2),
+    # x86-64-v3 (AVX2, FMA) and x86-64-v4 (AVX-512 F/BW/DQ/VL); the loader picks
+    # the best this CPU has.
+    exp_width = ("AVX-512" if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= flags
+                 else "AVX2" if {"avx2", "fma"} <= flags
                  else "SSE2" if "sse2" in flags else "not known")
     return dict(
         cpu=model, cores=os.cpu_count(), python=platform.python_version(),
