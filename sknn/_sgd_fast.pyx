@@ -77,19 +77,6 @@ cdef extern from "_simd.h" nogil:
     double sknn_sum_of_squares_f(const float *x, Py_ssize_t n)
 
 
-cdef extern from *:
-    """
-    #if defined(__GNUC__)
-    #define sknn_prefetch(p) __builtin_prefetch((p), 0, 2)
-    #else
-    #define sknn_prefetch(p) ((void)(p))
-    #endif
-    """
-    # A hint to start loading the cache line at p (read, keep in L2); no effect
-    # on results, and a no-op where the compiler has no such builtin.
-    void sknn_prefetch(const void *p) nogil
-
-
 # ---------------------------------------------------------------- BLAS
 
 
@@ -473,26 +460,6 @@ cdef inline void backprop(const Layout *net, const floating *theta, const floati
                          deltas + r * net.a_offset[l], rows, net.units[l], net.units[l + 1])
 
 
-cdef inline void prefetch_rows(const floating *M, const int64_t *index, Py_ssize_t n,
-                               Py_ssize_t cols) noexcept nogil:
-    """Ask the CPU to start loading rows ``M[index]`` of the next batch.
-
-    The rows of a shuffled batch lie anywhere in X, so each gathered row
-    begins with a cache miss; prefetched while the current batch computes,
-    they are in cache when gathered. Whole rows while the batch is small
-    (≤ 256 kB), else each row's first cache lines, after which the CPU's own
-    prefetcher follows the row.
-    """
-    cdef Py_ssize_t i, offset
-    cdef Py_ssize_t row_bytes = cols * sizeof(floating)
-    cdef Py_ssize_t reach = row_bytes if n * row_bytes <= 262144 else min(row_bytes, 256)
-    cdef const char *row
-    for i in range(n):
-        row = <const char *>(M + index[i] * cols)
-        for offset in range(0, reach, 64):
-            sknn_prefetch(row + offset)
-
-
 cdef inline void gather_rows(const floating *M, const int64_t *index, floating *out,
                              Py_ssize_t n, Py_ssize_t cols) noexcept nogil:
     """out = M[index]: the rows of a shuffled batch, copied."""
@@ -516,7 +483,7 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
     cdef int L = net.n_layers
     cdef Py_ssize_t n_features = net.units[0], n_out = net.units[L]
     cdef Py_ssize_t n_weights = net.b_offset[0], n_params = n_weights
-    cdef Py_ssize_t start, n, next_n, i
+    cdef Py_ssize_t start, n, i
     cdef const floating *X_batch
     cdef const floating *Y_batch
     cdef const floating *s_batch
@@ -541,10 +508,6 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
             if sample_weight != NULL:
                 gather_rows(sample_weight, order + start, s_b, n, 1)
                 s_batch = s_b
-            if start + n < n_samples:  # the next batch's rows, while this one computes
-                next_n = min(batch_size, n_samples - start - n)
-                prefetch_rows(X, order + start + n, next_n, n_features)
-                prefetch_rows(Y, order + start + n, next_n, n_out)
         start += n
         if s_batch == NULL:
             m = n
