@@ -4,10 +4,11 @@ One epoch of the kernel and one of ``_train.reference_epoch`` from the same θ,
 velocity and batch order must give the same θ, velocity, cost and total
 weight, to rounding (1e-12 in float64, 1e-5 in float32), for every
 output/cost pair, with and without sample weights, momentum and Nesterov,
-batch sizes that do and do not divide n. The kernel's e^x and σ are held to
-numpy's at every value, NaN and ±∞ included; its gradient is checked by
-finite differences; and the estimators, which now train through the kernel
-for dense input, must train exactly as through the reference (sparse input).
+batch sizes that do and do not divide n. The kernel's e^x is held within 2 ulp
+of the exact value over its whole range, with numpy's results for NaN, ±∞,
+overflow and underflow, and its σ to the reference's; its gradient is checked
+by finite differences; and the estimators, which now train through the
+kernel for dense input, must train as through the reference (sparse input).
 """
 
 import pickle
