@@ -17,10 +17,12 @@ take these *mean* errors δ⁽ˡ⁾ / m, and no layer divides by m again.
 
 Python lists count from 0 where the math counts layers from 1: ``coefs[l]``
 is W⁽ˡ⁺¹⁾, it maps ``A[l]`` to ``A[l + 1]``, and ``deltas[l]`` is δ⁽ˡ⁺¹⁾.
-Every function can write into preallocated arrays (``out=``, ``buffers=``) so
-the training loop allocates nothing per mini-batch; called without them, the
-functions allocate fresh arrays and share no state, which keeps prediction
-safe to run from several threads on one model.
+
+This is the reference implementation: plain array code, one function per
+equation, every call returning new arrays (so nothing is shared between
+calls or threads). Training and prediction of dense input run the same
+equations in the compiled kernel, ``_sgd_fast``, whose functions carry the
+same names; the tests hold the two together.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -28,27 +30,17 @@ safe to run from several threads on one model.
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative, softmax
+from . import _sgd_fast
+from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative
 from ._losses import batch_loss, cost, output_error
 
 
-def _matmul(A, B, out=None):
-    """A @ B for dense or sparse A, into ``out`` when given.
-
-    ``np.dot`` rather than ``np.matmul`` for two dense matrices: both call the
-    same BLAS product, but ``dot`` reaches it about a microsecond sooner, which
-    is 5–15 % of the small products of a mini-batch.
-    """
-    if isinstance(A, np.ndarray):  # the common case first: one cheap check per product
-        return np.dot(A, B, out=out)
-    product = A @ B
-    if out is None:
-        return np.asarray(product)
-    out[...] = product
-    return out
+def _matmul(A, B):
+    """A @ B as an ndarray, for dense or sparse A."""
+    return np.asarray(A @ B)
 
 
-def weighted_input(A_prev, W, b, out=None):
+def weighted_input(A_prev, W, b):
     """Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾, the weighted input of every unit of a layer.
 
     Parameters
@@ -59,8 +51,6 @@ def weighted_input(A_prev, W, b, out=None):
         Weights.
     b : ndarray of shape (fan_out,)
         Biases, broadcast over the rows.
-    out : ndarray of shape (n_samples, fan_out), optional
-        Where to write Z.
 
     Returns
     -------
@@ -73,16 +63,14 @@ def weighted_input(A_prev, W, b, out=None):
     >>> weighted_input(np.array([[1.0, 2.0]]), np.array([[1.0], [1.0]]), np.array([0.5]))
     array([[3.5]])
     """
-    Z = _matmul(A_prev, W, out=out)
-    Z += b
-    return Z
+    return _matmul(A_prev, W) + b
 
 
-def forward_pass(X, coefs, intercepts, out_activation, buffers=None):
+def forward_pass(X, coefs, intercepts, out_activation):
     """Feed X forward through the network: every A⁽ˡ⁾ and the output's Z⁽ᴸ⁾.
 
-    Hidden layers apply σ in place over their Z (backpropagation needs only
-    A⁽ˡ⁾, since σ′ = a (1 − a)); the output layer keeps Z⁽ᴸ⁾ apart from
+    Backpropagation needs only the activations A⁽ˡ⁾ of the hidden layers,
+    since σ′ = a (1 − a); the output layer's Z⁽ᴸ⁾ is returned beside
     ŷ = A⁽ᴸ⁾ because the log-losses are evaluated from the logits.
 
     Parameters
@@ -93,9 +81,6 @@ def forward_pass(X, coefs, intercepts, out_activation, buffers=None):
         W⁽ˡ⁾ and b⁽ˡ⁾ for l = 1..L.
     out_activation : {'identity', 'logistic', 'softmax'}
         Output activation.
-    buffers : Buffers, optional
-        Preallocated arrays for a batch of exactly ``n_samples`` rows;
-        fresh ones are allocated when omitted.
 
     Returns
     -------
@@ -114,25 +99,21 @@ def forward_pass(X, coefs, intercepts, out_activation, buffers=None):
     >>> A[1], A[2]
     (array([[0.5, 0.5, 0.5]]), array([[1.]]))
     """
-    if buffers is None:
-        layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
-        buffers = Buffers(layer_units, X.shape[0], coefs[0].dtype, backward=False)
-    A = buffers.A
-    A[0] = X
-    for l in range(len(coefs) - 1):
-        Z = weighted_input(A[l], coefs[l], intercepts[l], out=A[l + 1])
-        sigmoid(Z, out=Z)
-    Z_out = weighted_input(A[-2], coefs[-1], intercepts[-1], out=buffers.Z_out)
-    if out_activation == "softmax":
-        # Keep log Σⱼ e^(zⱼ) for the log-loss (training), which then needs no exp of its own.
-        softmax(Z_out, out=A[-1], log_normalizer=buffers.log_normalizer)
-    else:
-        OUTPUT_ACTIVATIONS[out_activation](Z_out, out=A[-1])
+    A = [X]
+    for W, b in zip(coefs[:-1], intercepts[:-1]):
+        A.append(sigmoid(weighted_input(A[-1], W, b)))
+    Z_out = weighted_input(A[-1], coefs[-1], intercepts[-1])
+    A.append(OUTPUT_ACTIVATIONS[out_activation](Z_out))
     return A, Z_out
 
 
 def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     """ŷ = A⁽ᴸ⁾ for every row of X, fed forward a chunk of rows at a time.
+
+    Dense C-ordered X in the dtype of the weights (float32 or float64) runs
+    through the compiled forward pass (:func:`sknn._sgd_fast.predict`, the
+    GIL released), anything else through :func:`forward_pass` here; both
+    compute the same equations in the same order.
 
     The rows are independent, so chunks give the same ŷ as one pass; but a
     chunk's work arrays stay small enough to remain in the CPU cache while
@@ -171,21 +152,30 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     n_samples, dtype = X.shape[0], coefs[0].dtype
     if chunk_rows is None:
         chunk_rows = max(64, (1 << 18) // max(layer_units[1:]))
+    if (
+        isinstance(X, np.ndarray)
+        and X.dtype == dtype
+        and dtype in (np.float32, np.float64)
+        and X.flags.c_contiguous
+    ):
+        return _sgd_fast.predict(
+            X,
+            [np.ascontiguousarray(W) for W in coefs],
+            [np.ascontiguousarray(b) for b in intercepts],
+            out_activation,
+            chunk_rows,
+        )
     if sp.issparse(X):
         X = X.tocsr()  # cheap row slices
     Y_hat = np.empty((n_samples, layer_units[-1]), dtype)
-    buffers = None
     for start in range(0, n_samples, chunk_rows):
         rows = slice(start, min(start + chunk_rows, n_samples))
-        n_rows = rows.stop - rows.start
-        if buffers is None or buffers.A[1].shape[0] != n_rows:
-            buffers = Buffers(layer_units, n_rows, dtype, backward=False)
-        A, _ = forward_pass(X[rows], coefs, intercepts, out_activation, buffers=buffers)
+        A, _ = forward_pass(X[rows], coefs, intercepts, out_activation)
         Y_hat[rows] = A[-1]
     return Y_hat
 
 
-def hidden_error(delta_next, W_next, A, out=None, scratch=None):
+def hidden_error(delta_next, W_next, A):
     """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾), the error of a hidden layer.
 
     The error of layer l is the next layer's error carried back through the
@@ -199,8 +189,6 @@ def hidden_error(delta_next, W_next, A, out=None, scratch=None):
         W⁽ˡ⁺¹⁾.
     A : ndarray of shape (n_samples, fan_in)
         A⁽ˡ⁾.
-    out, scratch : ndarray of shape (n_samples, fan_in), optional
-        Where to write δ⁽ˡ⁾, and room for σ′.
 
     Returns
     -------
@@ -213,12 +201,10 @@ def hidden_error(delta_next, W_next, A, out=None, scratch=None):
     >>> hidden_error(np.array([[2.0]]), np.array([[1.0], [3.0]]), np.array([[0.5, 0.5]]))
     array([[0.5, 1.5]])
     """
-    delta = np.dot(delta_next, W_next.T, out=out)
-    delta *= sigmoid_derivative(A, out=scratch)
-    return delta
+    return (delta_next @ W_next.T) * sigmoid_derivative(A)
 
 
-def weight_gradient(A_prev, delta, W, alpha, m, out=None, scratch=None):
+def weight_gradient(A_prev, delta, W, alpha, m):
     """∂C/∂W⁽ˡ⁾ = A⁽ˡ⁻¹⁾ᵀ (δ⁽ˡ⁾ / m) + (α / m) W⁽ˡ⁾, from the mean error δ⁽ˡ⁾ / m.
 
     Parameters
@@ -234,8 +220,6 @@ def weight_gradient(A_prev, delta, W, alpha, m, out=None, scratch=None):
         L2 regularisation strength α.
     m : float
         Σᵢ sᵢ over the batch.
-    out, scratch : ndarray of shape (fan_in, fan_out), optional
-        Where to write the gradient, and room for (α / m) W⁽ˡ⁾.
 
     Returns
     -------
@@ -251,13 +235,13 @@ def weight_gradient(A_prev, delta, W, alpha, m, out=None, scratch=None):
     >>> weight_gradient(A_prev, delta_over_m, np.array([[2.0]]), alpha=1.0, m=2.0)
     array([[3.]])
     """
-    grad = _matmul(A_prev.T, delta, out=out)
+    grad = _matmul(A_prev.T, delta)
     if alpha:
-        grad += penalty_gradient(W, alpha, m, out=scratch)
+        grad = grad + penalty_gradient(W, alpha, m)
     return grad
 
 
-def penalty_gradient(W, alpha, m, out=None):
+def penalty_gradient(W, alpha, m):
     """(α / m) W, the L2 penalty's part of ∂C/∂W.
 
     Parameters
@@ -268,8 +252,6 @@ def penalty_gradient(W, alpha, m, out=None):
         L2 regularisation strength α.
     m : float
         Σᵢ sᵢ over the batch.
-    out : ndarray, optional
-        Where to write the result.
 
     Returns
     -------
@@ -282,18 +264,16 @@ def penalty_gradient(W, alpha, m, out=None):
     >>> penalty_gradient(np.array([2.0, -4.0]), alpha=0.5, m=2.0)
     array([ 0.5, -1. ])
     """
-    return np.multiply(W, alpha / m, out=out)
+    return W * (alpha / m)
 
 
-def bias_gradient(delta, out=None):
+def bias_gradient(delta):
     """∂C/∂b⁽ˡ⁾ = Σ rows of (δ⁽ˡ⁾ / m), from the mean error δ⁽ˡ⁾ / m.
 
     Parameters
     ----------
     delta : ndarray of shape (n_samples, fan_out)
         δ⁽ˡ⁾ / m, the error already divided by m.
-    out : ndarray of shape (fan_out,), optional
-        Where to write the gradient.
 
     Returns
     -------
@@ -306,63 +286,10 @@ def bias_gradient(delta, out=None):
     >>> bias_gradient(np.array([[1.0, 2.0], [3.0, 4.0]]) / 2)  # m = 2
     array([2., 3.])
     """
-    return np.add.reduce(delta, axis=0, out=out)
+    return delta.sum(axis=0)
 
 
-class Buffers:
-    """Preallocated work arrays of backprop for batches of ``n_rows`` rows.
-
-    ``A[0]`` is left for the input batch; ``A[l]``, ``deltas[l - 1]`` and
-    ``scratch[l - 1]`` hold A⁽ˡ⁾, δ⁽ˡ⁾ and σ′ of layer l; ``Z_out`` holds Z⁽ᴸ⁾,
-    and ``log_normalizer`` the softmax's log Σⱼ e^(zⱼ) for the log-loss.
-    (Training calls :func:`backprop` with α = 0 and adds the penalty once over
-    θ, so there is no room here for (α / m) W⁽ˡ⁾: called with α > 0,
-    :func:`weight_gradient` allocates it.)
-
-    Parameters
-    ----------
-    layer_units : sequence of int
-        Units per layer, input first: ``[n_features, *hidden, n_outputs]``.
-    n_rows : int
-        Batch size.
-    dtype : numpy dtype
-        float32 or float64.
-    backward : bool, default=True
-        Whether to allocate the arrays of the backward pass too.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sknn._backprop import Buffers
-    >>> buffers = Buffers([4, 3, 2], n_rows=5, dtype=np.float64)
-    >>> [a.shape for a in buffers.A[1:]], buffers.Z_out.shape
-    ([(5, 3), (5, 2)], (5, 2))
-    """
-
-    def __init__(self, layer_units, n_rows, dtype, backward=True):
-        self.A = [None] + [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
-        self.Z_out = np.empty((n_rows, layer_units[-1]), dtype)
-        # Only the log-loss of training needs log Σⱼ e^(zⱼ); prediction skips it.
-        self.log_normalizer = np.empty((n_rows, 1), dtype) if backward else None
-        if backward:
-            self.deltas = [np.empty((n_rows, n), dtype) for n in layer_units[1:]]
-            self.scratch = [np.empty((n_rows, n), dtype) for n in layer_units[1:-1]]
-
-
-def backprop(
-    X,
-    Y,
-    coefs,
-    intercepts,
-    *,
-    loss,
-    out_activation,
-    alpha,
-    sample_weight=None,
-    coef_grads=None,
-    intercept_grads=None,
-    buffers=None,
-):
+def backprop(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_weight=None):
     """The cost C of a batch and its gradient ∂C/∂W⁽ˡ⁾, ∂C/∂b⁽ˡ⁾ for every layer.
 
     Parameters
@@ -381,10 +308,6 @@ def backprop(
         L2 regularisation strength α.
     sample_weight : ndarray of shape (n_samples,), optional
         Sample weights s; the batch's m is their sum.
-    coef_grads, intercept_grads : list of ndarray, optional
-        Where to write the gradients (allocated when omitted).
-    buffers : Buffers, optional
-        Preallocated work arrays for ``n_samples`` rows.
 
     Returns
     -------
@@ -405,38 +328,25 @@ def backprop(
     >>> C, dW[0], db[0]
     (2.5, array([[-3.5]]), array([-2.]))
     """
-    n_layers = len(coefs)
-    if coef_grads is None:
-        coef_grads = [np.empty(W.shape, W.dtype) for W in coefs]  # C order, for np.dot
-        intercept_grads = [np.empty_like(b) for b in intercepts]
     m = X.shape[0] if sample_weight is None else float(sample_weight.sum())
-
-    if buffers is None:
-        layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
-        buffers = Buffers(layer_units, X.shape[0], coefs[0].dtype)
-    A, Z_out = forward_pass(X, coefs, intercepts, out_activation, buffers=buffers)
-    loss_sum = batch_loss(
-        loss, out_activation, A[-1], Z_out, Y, sample_weight,
-        log_normalizer=buffers.log_normalizer,
-    )
-    C = cost(loss_sum, coefs, alpha, m)
+    A, Z_out = forward_pass(X, coefs, intercepts, out_activation)
+    C = cost(batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight), coefs, alpha, m)
 
     # δ⁽ᴸ⁾ / m: every δ⁽ˡ⁾ below is linear in δ⁽ᴸ⁾, so dividing by m here, once
     # on the smallest array, spares a division of every gradient. Sample
     # weights scale the rows in the same multiplication.
-    deltas = buffers.deltas
-    output_error(loss, out_activation, A[-1], Y, out=deltas[-1])
+    delta = output_error(loss, out_activation, A[-1], Y)
     if sample_weight is None:
-        deltas[-1] *= 1.0 / m
+        delta = delta * (1.0 / m)
     else:
-        deltas[-1] *= (sample_weight / m)[:, np.newaxis]
+        delta = delta * (sample_weight / m)[:, np.newaxis]
 
     # From the output layer back to the first: δ⁽ˡ⁾ needs δ⁽ˡ⁺¹⁾ and W⁽ˡ⁺¹⁾.
+    n_layers = len(coefs)
+    coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
     for l in range(n_layers - 1, -1, -1):
-        weight_gradient(A[l], deltas[l], coefs[l], alpha, m, out=coef_grads[l])
-        bias_gradient(deltas[l], out=intercept_grads[l])
+        coef_grads[l] = weight_gradient(A[l], delta, coefs[l], alpha, m)
+        intercept_grads[l] = bias_gradient(delta)
         if l > 0:
-            hidden_error(
-                deltas[l], coefs[l], A[l], out=deltas[l - 1], scratch=buffers.scratch[l - 1]
-            )
+            delta = hidden_error(delta, coefs[l], A[l])
     return C, coef_grads, intercept_grads

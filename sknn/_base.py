@@ -567,14 +567,14 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         if window < 1:
             return
         recent = curve[-window - 1] - curve[-window:].min()
-        total = curve[0] - curve.min()
+        total = curve.max() - curve.min()  # the whole change (a first epoch can rise)
         if recent > self.tol and recent > PROGRESS_FRACTION * total:
             what = "validation score" if self.early_stopping else "loss"
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and "
                 f"the optimization hasn't converged yet: the {what} improved by "
                 f"{recent:.3g} in the last {window} epochs ({recent / total:.1%} of its "
-                "gain in this fit). More epochs (max_iter) would fit the training data "
+                "whole change in this fit). More epochs (max_iter) would fit the training data "
                 "further.",
                 ConvergenceWarning,
             )

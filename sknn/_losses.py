@@ -14,9 +14,6 @@ The functions named after a loss return the weighted *sum* Σᵢ sᵢ lossᵢ;
 
 import numpy as np
 
-from ._activations import softmax
-
-
 def _weighted_sum(per_sample, sample_weight):
     """Σᵢ sᵢ vᵢ, or Σᵢ vᵢ when there are no weights."""
     if sample_weight is None:
@@ -87,12 +84,13 @@ def binary_log_loss(Z, Y, sample_weight=None):
     return _weighted_sum(per_entry.sum(axis=1), sample_weight)
 
 
-def log_loss(Z, Y, sample_weight=None, log_normalizer=None):
+def log_loss(Z, Y, sample_weight=None):
     """Σᵢ sᵢ [−Σₖ yᵢₖ log softmax(zᵢ)ₖ], the cross-entropy of a softmax output.
 
     With log softmax(z)ₖ = zₖ − log Σⱼ e^(zⱼ) and Σₖ yₖ = 1 each term is
     log Σⱼ e^(zᵢⱼ) − Σₖ yᵢₖ zᵢₖ, evaluated from the logits so that it stays
-    finite when a probability underflows to 0.
+    finite when a probability underflows to 0; log Σⱼ e^(zⱼ) is taken as
+    max z + log Σⱼ e^(zⱼ − max z), which cannot overflow.
 
     Parameters
     ----------
@@ -102,9 +100,6 @@ def log_loss(Z, Y, sample_weight=None, log_normalizer=None):
         One-hot targets.
     sample_weight : ndarray of shape (n_samples,), optional
         Sample weights s.
-    log_normalizer : ndarray of shape (n_samples, 1), optional
-        log Σⱼ e^(zᵢⱼ) of every row, as :func:`sknn._activations.softmax`
-        leaves it during the forward pass; computed here when omitted.
 
     Returns
     -------
@@ -119,17 +114,13 @@ def log_loss(Z, Y, sample_weight=None, log_normalizer=None):
     >>> log_loss(np.array([[-1000.0, 1000.0]]), np.array([[1.0, 0.0]]))  # finite
     2000.0
     """
-    if log_normalizer is None:
-        log_normalizer = np.empty((Z.shape[0], 1), Z.dtype)
-        softmax(Z, out=np.empty_like(Z), log_normalizer=log_normalizer)
-    if sample_weight is None:
-        # Σᵢ Σₖ yᵢₖ zᵢₖ in one dot product; the per-sample sums are not needed.
-        return float(np.add.reduce(log_normalizer, axis=None)) - float(np.vdot(Y, Z))
-    per_sample = log_normalizer[:, 0] - np.einsum("ij,ij->i", Y, Z)
+    Z_max = Z.max(axis=1)
+    log_normalizer = Z_max + np.log(np.exp(Z - Z_max[:, np.newaxis]).sum(axis=1))
+    per_sample = log_normalizer - np.einsum("ij,ij->i", Y, Z)
     return _weighted_sum(per_sample, sample_weight)
 
 
-def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None, log_normalizer=None):
+def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None):
     """Σᵢ sᵢ lossᵢ for the given cost and output activation.
 
     Parameters
@@ -144,8 +135,6 @@ def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None, log_normal
         Targets.
     sample_weight : ndarray of shape (n_samples,), optional
         Sample weights s.
-    log_normalizer : ndarray of shape (n_samples, 1), optional
-        log Σⱼ e^(zᵢⱼ) from the softmax of the forward pass (see :func:`log_loss`).
 
     Returns
     -------
@@ -162,7 +151,7 @@ def batch_loss(loss, out_activation, Y_hat, Z, Y, sample_weight=None, log_normal
     if loss == "squared_error":
         return squared_error(Y_hat, Y, sample_weight)
     if out_activation == "softmax":
-        return log_loss(Z, Y, sample_weight, log_normalizer=log_normalizer)
+        return log_loss(Z, Y, sample_weight)
     return binary_log_loss(Z, Y, sample_weight)
 
 
@@ -266,7 +255,7 @@ def cost(loss_sum, coefs, alpha, m):
     return (loss_sum + penalty(coefs, alpha)) / m
 
 
-def output_error(loss, out_activation, Y_hat, Y, out=None):
+def output_error(loss, out_activation, Y_hat, Y):
     """δ⁽ᴸ⁾ = ∂(lossᵢ)/∂z⁽ᴸ⁾ for every sample, the error of the output layer.
 
     For the canonical pairs (identity + squared error, sigmoid + log-loss,
@@ -285,8 +274,6 @@ def output_error(loss, out_activation, Y_hat, Y, out=None):
         Output activations ŷ.
     Y : ndarray of shape (n_samples, n_outputs)
         Targets (booleans are fine).
-    out : ndarray, optional
-        Where to write δ⁽ᴸ⁾.
 
     Returns
     -------
@@ -302,8 +289,7 @@ def output_error(loss, out_activation, Y_hat, Y, out=None):
     >>> output_error("squared_error", "logistic", Y_hat, Y)
     array([[-0.125]])
     """
-    delta = np.subtract(Y_hat, Y, out=out)
+    delta = Y_hat - Y
     if loss == "squared_error" and out_activation == "logistic":
-        delta *= Y_hat
-        delta *= 1 - Y_hat
+        delta = delta * Y_hat * (1 - Y_hat)
     return delta

@@ -7,12 +7,10 @@ SGD with momentum μ and learning rate η, as scikit-learn defines it:
 
 With μ = 0 both are the textbook step θ ← θ − η ∂C/∂θ. All parameters live in
 one flat vector θ (see ``_parameters``), so one update is a handful of
-in-place operations over the whole network instead of a loop over layers.
+operations over the whole network instead of a loop over layers.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
-
-import numpy as np
 
 
 def minibatch_slices(n_samples, batch_size):
@@ -142,13 +140,8 @@ def adaptive_learning_rate(learning_rate):
     return learning_rate / 5.0
 
 
-def momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov, scratch=None):
+def momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov):
     """One SGD step with momentum, in place: v ← μ v − η g, then θ moves.
-
-    Plain in-place ufuncs rather than BLAS ``axpy``: the vectors are short
-    enough that a BLAS call gains nothing, and ``scipy.linalg.blas`` brings a
-    second OpenBLAS whose threads fight numpy's for the cores (we measured
-    steps tens of times slower on a busy 2-core machine).
 
     Parameters
     ----------
@@ -164,8 +157,6 @@ def momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov, scra
         μ.
     nesterov : bool
         Use Nesterov's momentum.
-    scratch : ndarray of shape (n_params,), optional
-        Room for η g (and μ v), so that a step allocates nothing.
 
     Examples
     --------
@@ -181,12 +172,12 @@ def momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov, scra
     >>> v, theta  # v = 0.9 * 0.25 - 0.2 = 0.025, θ = 1.25 + 0.9 * 0.025 - 0.2
     (array([0.025]), array([1.0725]))
     """
-    step = np.multiply(grad, learning_rate, out=scratch)  # η g
+    step = grad * learning_rate  # η g
     velocity *= momentum
     velocity -= step
     if nesterov:
         # θ + μ v − η g, with the new v: a look-ahead along the velocity.
         theta -= step
-        theta += np.multiply(velocity, momentum, out=step)
+        theta += velocity * momentum
     else:
         theta += velocity

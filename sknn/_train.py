@@ -1,7 +1,11 @@
 """One epoch of mini-batch SGD: draw the batches, backprop each, step.
 
-Pure array code like the modules below it; the estimator (``_base``) owns the
-epochs, the schedule and the stopping rules.
+Two implementations of the same epoch: the compiled kernel
+(:func:`sknn._sgd_fast.sgd_epoch`) for dense float32/float64 input, and the
+numpy reference (:func:`reference_epoch`, the equations of ``_backprop``,
+``_losses`` and ``_sgd``) for everything else: sparse input, and the tests
+that hold the two together. :func:`run_epoch` chooses. The estimator
+(``_base``) owns the epochs, the schedule and the stopping rules.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -10,56 +14,64 @@ import math
 
 import numpy as np
 
-from ._backprop import Buffers, backprop, penalty_gradient
+from . import _sgd_fast
+from ._backprop import backprop, penalty_gradient
 from ._losses import penalty
-from ._parameters import n_weights, unpack
+from ._parameters import n_weights
 from ._sgd import minibatch_slices, momentum_step
+
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class Workspace:
-    """Everything one training call reuses from batch to batch.
+    """What one training call keeps from epoch to epoch.
 
-    The gradient vector ``grad`` is laid out like θ, so ``coef_grads`` and
-    ``intercept_grads`` are views into it and one SGD step covers all layers.
-    Work arrays exist for the full batch size and for the smaller last batch.
+    The kernel allocates its own work arrays, and the numpy reference
+    allocates as it goes; what is kept is the network's shape and Y in the
+    dtype of X (0/1 for class indicators), converted once per call rather
+    than once per epoch (:meth:`kernel_targets`).
 
     Parameters
     ----------
     layer_units : list of int
         Units per layer, input first.
-    batch_size : int
-        Rows per mini-batch (at most ``n_samples``).
-    n_samples : int
-        Rows per epoch.
-    dtype : numpy dtype
-        float32 or float64, the dtype of X and θ.
-    y_dtype : numpy dtype
-        dtype of Y (bool for class indicators).
+    batch_size, n_samples, dtype, y_dtype
+        The shape of the training call, as the estimator passes it; no longer
+        needed, since no work arrays are preallocated here.
     """
 
-    def __init__(self, layer_units, batch_size, n_samples, dtype, y_dtype):
-        self.grad = np.empty(
-            sum(a * b + b for a, b in zip(layer_units, layer_units[1:])), dtype
-        )
-        self.coef_grads, self.intercept_grads = unpack(self.grad, layer_units)
-        self.step = np.empty_like(self.grad)  # room for η g in the SGD step
-        self.n_weights = n_weights(layer_units)
-        sizes = {sl.stop - sl.start for sl in minibatch_slices(n_samples, batch_size)}
-        self.buffers = {n: Buffers(layer_units, n, dtype) for n in sizes}
-        self.X = {n: np.empty((n, layer_units[0]), dtype) for n in sizes}
-        self.Y = {n: np.empty((n, layer_units[-1]), y_dtype) for n in sizes}
-        self.sample_weight = {n: np.empty(n, dtype) for n in sizes}
+    def __init__(self, layer_units, batch_size=None, n_samples=None, dtype=None, y_dtype=None):
+        self.layer_units = list(layer_units)
+        self._Y_source = self._Y_kernel = None
+
+    def kernel_targets(self, Y, dtype):
+        """Y as a C-contiguous array of ``dtype``, converted once for the same Y.
+
+        Parameters
+        ----------
+        Y : ndarray of shape (n_samples, n_outputs)
+        dtype : numpy dtype
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+        """
+        if self._Y_source is not Y:
+            self._Y_source, self._Y_kernel = Y, np.ascontiguousarray(Y, dtype=dtype)
+        return self._Y_kernel
 
 
-def _rows(M, index, out):
-    """Rows ``index`` of M: a view for a slice, else gathered into ``out``.
-
-    A shuffled batch of a dense array is copied into the reused ``out``
-    (``take`` with ``out=``), so drawing a batch allocates nothing.
-    """
-    if isinstance(index, slice) or not isinstance(M, np.ndarray):
-        return M[index]  # a view, or a sparse matrix's row selection
-    return M.take(index, axis=0, out=out)
+def _kernel_applies(theta, velocity, X):
+    """Whether the compiled kernel can run this epoch: dense, C-ordered, float32/64 X."""
+    return isinstance(X, np.ndarray) and (
+        X.dtype in _KERNEL_DTYPES
+        and X.dtype == theta.dtype == velocity.dtype
+        and X.ndim == 2
+        and X.flags.c_contiguous
+        and theta.flags.c_contiguous
+        and velocity.flags.c_contiguous
+        and X.shape[0] > 0
+    )
 
 
 def run_epoch(
@@ -82,6 +94,11 @@ def run_epoch(
     nesterov,
 ):
     """One pass of mini-batch SGD over (X, Y); θ and v are updated in place.
+
+    Dense C-ordered float32/float64 X trains in the compiled kernel
+    (:func:`sknn._sgd_fast.sgd_epoch`, which releases the GIL for the whole
+    epoch), anything else in the numpy reference, :func:`reference_epoch`:
+    the same equations in the same order, so both give the same θ to rounding.
 
     Parameters
     ----------
@@ -107,47 +124,78 @@ def run_epoch(
     total_weight : float
         Σ_batches m_b, so that the epoch's mean cost is their ratio.
     """
-    # The weights W⁽ˡ⁾ of all layers are one contiguous block of θ (and of the
-    # gradient; see _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and
-    # its (α / m) W⁽ˡ⁾ in the gradient are computed once over that block per
-    # batch instead of layer by layer: backprop itself runs with α = 0 below.
-    theta_w = theta[: workspace.n_weights]
-    grad_w = workspace.grad[: workspace.n_weights]
-    scratch_w = workspace.step[: workspace.n_weights]  # free until the SGD step
+    if not _kernel_applies(theta, velocity, X):
+        return reference_epoch(
+            theta, velocity, coefs, intercepts, X, Y, sample_weight,
+            workspace=workspace, batch_size=batch_size, order=order, loss=loss,
+            out_activation=out_activation, alpha=alpha, learning_rate=learning_rate,
+            momentum=momentum, nesterov=nesterov,
+        )
+    return _sgd_fast.sgd_epoch(
+        theta,
+        velocity,
+        X,
+        workspace.kernel_targets(Y, X.dtype),
+        None if sample_weight is None else np.ascontiguousarray(sample_weight, X.dtype),
+        None if order is None else np.ascontiguousarray(order, np.int64),
+        workspace.layer_units,
+        batch_size,
+        loss,
+        out_activation,
+        float(alpha),
+        float(learning_rate),
+        float(momentum),
+        bool(nesterov),
+    )
+
+
+def reference_epoch(
+    theta,
+    velocity,
+    coefs,
+    intercepts,
+    X,
+    Y,
+    sample_weight,
+    *,
+    workspace,
+    batch_size,
+    order,
+    loss,
+    out_activation,
+    alpha,
+    learning_rate,
+    momentum,
+    nesterov,
+):
+    """:func:`run_epoch` in numpy: the reference implementation of an epoch.
+
+    Parameters and return values as :func:`run_epoch`; X may also be sparse.
+    """
+    # The weights W⁽ˡ⁾ of all layers are one contiguous block of θ (see
+    # _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and its
+    # (α / m) W⁽ˡ⁾ in the gradient are computed once over that block per batch
+    # instead of layer by layer: backprop itself runs with α = 0 below.
+    theta_w = theta[: n_weights(workspace.layer_units)]
     weighted_cost = total_weight = 0.0
     for batch in minibatch_slices(X.shape[0], batch_size):
-        n = batch.stop - batch.start
         index = batch if order is None else order[batch]
-        X_b = _rows(X, index, workspace.X[n])
-        Y_b = _rows(Y, index, workspace.Y[n])
-        s_b = None
-        if sample_weight is not None:
-            s_b = _rows(sample_weight, index, workspace.sample_weight[n])
-        m = n if s_b is None else float(s_b.sum())
+        s_b = None if sample_weight is None else sample_weight[index]
+        m = batch.stop - batch.start if s_b is None else float(s_b.sum())
         if m == 0:
             continue  # all weights zero: this batch carries no information
-        C, _, _ = backprop(
-            X_b,
-            Y_b,
-            coefs,
-            intercepts,
-            loss=loss,
-            out_activation=out_activation,
-            alpha=0.0,
-            sample_weight=s_b,
-            coef_grads=workspace.coef_grads,
-            intercept_grads=workspace.intercept_grads,
-            buffers=workspace.buffers[n],
+        C, coef_grads, intercept_grads = backprop(
+            X[index], Y[index], coefs, intercepts, loss=loss,
+            out_activation=out_activation, alpha=0.0, sample_weight=s_b,
         )
+        # ∂C/∂θ laid out like θ: all ∂C/∂W⁽ˡ⁾, then all ∂C/∂b⁽ˡ⁾.
+        grad = np.concatenate([g.ravel() for g in coef_grads + intercept_grads])
         if alpha:
             C += penalty([theta_w], alpha) / m
-            grad_w += penalty_gradient(theta_w, alpha, m, out=scratch_w)
+            grad[: theta_w.size] += penalty_gradient(theta_w, alpha, m)
         if not math.isfinite(C):
             return math.nan, total_weight
         weighted_cost += m * C
         total_weight += m
-        momentum_step(
-            theta, velocity, workspace.grad, learning_rate, momentum, nesterov,
-            scratch=workspace.step,
-        )
+        momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov)
     return weighted_cost, total_weight

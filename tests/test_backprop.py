@@ -17,7 +17,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from sknn._backprop import Buffers, backprop, forward_pass
+from sknn._backprop import backprop, forward_pass
 
 # (out_activation, loss, n_outputs, target kind)
 OUTPUT_LOSS_PAIRS = {
@@ -165,28 +165,6 @@ def test_sparse_input_gives_the_dense_gradient(fmt):
     for g_sp, g in zip(dW_sp + db_sp, dW + db):
         assert isinstance(g_sp, np.ndarray)
         assert_allclose(g_sp, g, rtol=1e-12, atol=1e-15)
-
-
-def test_reused_buffers_and_gradient_arrays_give_fresh_results():
-    """The training loop reuses one set of work arrays; stale contents must not leak."""
-    rng = np.random.RandomState(3)
-    X1, X2 = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
-    Y1, Y2 = rng.uniform(size=(4, 2)), rng.uniform(size=(4, 2))
-    coefs, intercepts = _network(rng, [3, 5, 4, 2])
-    kwargs = dict(loss="squared_error", out_activation="logistic", alpha=0.2)
-    buffers = Buffers([3, 5, 4, 2], 4, np.float64)
-    coef_grads = [np.full_like(W, np.nan) for W in coefs]
-    intercept_grads = [np.full_like(b, np.nan) for b in intercepts]
-    for X, Y in [(X1, Y1), (X2, Y2)]:
-        C, dW, db = backprop(
-            X, Y, coefs, intercepts, coef_grads=coef_grads, intercept_grads=intercept_grads,
-            buffers=buffers, **kwargs,
-        )
-        C_fresh, dW_fresh, db_fresh = backprop(X, Y, coefs, intercepts, **kwargs)
-        assert dW is coef_grads and db is intercept_grads
-        assert C == C_fresh
-        for g, g_fresh in zip(dW + db, dW_fresh + db_fresh):
-            assert_allclose(g, g_fresh, rtol=0, atol=0)
 
 
 def test_gradient_is_finite_for_saturated_units():
