@@ -1,7 +1,7 @@
 """
-====================================================
+=====================================================
 When it does not learn: plateau, collapse, divergence
-====================================================
+=====================================================
 
 The textbook network fails in three typical ways, and each has a picture and
 a named outcome in sknn:

@@ -251,6 +251,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 accept_sparse=["csr", "csc"],
                 multi_output=True,
                 dtype=(np.float64, np.float32),
+                order="C",  # rows contiguous, as the compiled kernel takes them
                 reset=reset,
                 y_numeric=self._y_numeric,
             )
@@ -262,7 +263,8 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         """Check X against the fitted model (features, names)."""
         with _numeric(X):
             return validate_data(
-                self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+                self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+                order="C", reset=False,
             )
 
     def _validate_sample_weight(self, sample_weight, X):
@@ -406,7 +408,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
         n_samples = X.shape[0]
         batch_size = min(self.batch_size, n_samples)
-        workspace = Workspace(layer_units, batch_size, n_samples, X.dtype, Y.dtype)
+        workspace = Workspace(layer_units)
         self.loss_curve_ = list(self.loss_curve_)
         self.learning_rate_curve_ = list(getattr(self, "learning_rate_curve_", []))
         self.n_iter_ = 0

@@ -35,12 +35,9 @@ class Workspace:
     ----------
     layer_units : list of int
         Units per layer, input first.
-    batch_size, n_samples, dtype, y_dtype
-        The shape of the training call, as the estimator passes it; no longer
-        needed, since no work arrays are preallocated here.
     """
 
-    def __init__(self, layer_units, batch_size=None, n_samples=None, dtype=None, y_dtype=None):
+    def __init__(self, layer_units):
         self.layer_units = list(layer_units)
         self._Y_source = self._Y_kernel = None
 

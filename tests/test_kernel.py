@@ -64,7 +64,7 @@ def _epoch(epoch, X, Y, sample_weight, units, theta, velocity, **settings):
     theta, velocity = theta.copy(), velocity.copy()
     coefs, intercepts = unpack(theta, units)
     batch_size = settings.pop("batch_size")
-    workspace = _train.Workspace(units, batch_size, X.shape[0], X.dtype, Y.dtype)
+    workspace = _train.Workspace(units)
     result = epoch(
         theta, velocity, coefs, intercepts, X, Y, sample_weight,
         workspace=workspace, batch_size=batch_size, **settings,
@@ -347,13 +347,18 @@ def test_dense_fit_through_kernel_equals_sparse_fit_through_reference(make, targ
     assert dense.loss_curve_ == pytest.approx(sparse.loss_curve_, rel=TOL[dtype])
 
 
-def test_fortran_ordered_input_trains_as_c_ordered():
-    """F-ordered X takes the reference path; the result is the same network."""
+def test_fortran_ordered_input_trains_as_c_ordered(monkeypatch):
+    """F-ordered X (a DataFrame's usual layout) is made C-ordered once: the kernel trains it."""
     rng = np.random.default_rng(0)
     X, y = rng.random((60, 4)), rng.integers(2, size=60)
     make = lambda: SigmoidMLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)  # noqa: E731
     with pytest.warns(ConvergenceWarning):
         c_fit = make().fit(X, y)
+
+    def no_reference(*args, **kwargs):
+        raise AssertionError("the numpy reference ran instead of the kernel")
+
+    monkeypatch.setattr(_train, "reference_epoch", no_reference)
     with pytest.warns(ConvergenceWarning):
         f_fit = make().fit(np.asfortranarray(X), y)
     assert_allclose(np.concatenate([W.ravel() for W in c_fit.coefs_]),
