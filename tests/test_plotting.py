@@ -81,7 +81,13 @@ def test_validation_of_a_warm_start_fit_sits_beside_its_epochs(iris):
 def test_learning_rate_changes_are_marked(iris):
     model = SigmoidMLPRegressor(hidden_layer_sizes=(4,), max_iter=6, random_state=0)
     model.fit(iris[0], iris[1] / 2)
-    assert LossCurveDisplay.from_estimator(model).learning_rate_marks_ == []  # no attribute
+    assert LossCurveDisplay.from_estimator(model).learning_rate_marks_ == []  # η never changed
+    # A fit the adaptive schedule slowed down: a mark between the epochs of each change.
+    slowed = SigmoidMLPRegressor(hidden_layer_sizes=(4,), random_state=0).fit(iris[0], iris[1] / 2)
+    changes = np.flatnonzero(np.diff(slowed.learning_rate_curve_)) + 1
+    assert len(changes) > 0
+    marks = LossCurveDisplay.from_estimator(slowed).learning_rate_marks_
+    assert [mark.get_xdata()[0] for mark in marks] == pytest.approx(changes + 0.5)
     # The η of each epoch, as the estimator records it in learning_rate_curve_.
     model.learning_rate_curve_ = [0.03, 0.03, 0.006, 0.006, 0.006, 0.0012]
     display = LossCurveDisplay.from_estimator(model)
