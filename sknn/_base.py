@@ -34,7 +34,7 @@ from ._diagnose import (
     plateau_message,
 )
 from ._evaluate import batch_cost, epoch_cost
-from ._init import N_INIT_ROWS, init_rows, initial_weights
+from ._init import init_rows, initial_weights, sample_rows
 from ._losses import baseline_cost, penalty
 from ._parameters import pack
 from ._persistence import VersionedStateMixin
@@ -581,16 +581,16 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 ConvergenceWarning,
             )
 
-    def _sample_rows(self, n_samples):
-        """Up to N_INIT_ROWS row indices, sorted, the same for every call of one model."""
-        return np.sort(np.random.RandomState(self._seed).permutation(n_samples)[:N_INIT_ROWS])
+    def _sample_rows(self, n_samples, sample_weight):
+        """Up to N_INIT_ROWS rows of positive weight, drawn alike in every call of one model."""
+        return sample_rows(np.random.RandomState(self._seed), n_samples, sample_weight)
 
     def _start_cost(self, X, Y, sample_weight):
         """The cost C of a mini-batch at the start of the call, on a sample of the rows.
 
         The penalty is (α / 2m) Σ‖W‖² with the m of a mini-batch, as in training.
         """
-        rows = self._sample_rows(X.shape[0])
+        rows = self._sample_rows(X.shape[0], sample_weight)
         weights = None if sample_weight is None else sample_weight[rows]
         data_cost = batch_cost(
             X[rows], Y[rows], self.coefs_, self.intercepts_, loss=self.loss,
@@ -625,7 +625,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     def _diagnose(self, X, Y, sample_weight, baseline, stopped_by_rule):
         """Warn if the trained network cannot have learned X, or stalled on a plateau."""
-        rows = self._sample_rows(X.shape[0])
+        rows = self._sample_rows(X.shape[0], sample_weight)
         X_rows = X[rows].toarray() if sp.issparse(X) else X[rows]
         A, _ = forward_pass(X_rows, self.coefs_, self.intercepts_, self.out_activation_)
         weights = None if sample_weight is None else sample_weight[rows]

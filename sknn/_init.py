@@ -61,6 +61,35 @@ def glorot_uniform(rng, fan_in, fan_out, dtype):
     return W, b
 
 
+def sample_rows(rng, n_samples, sample_weight=None):
+    """Up to :data:`N_INIT_ROWS` indices of rows with a positive weight, sorted.
+
+    Rows of weight 0 carry nothing; leaving them out keeps the sample's
+    weights from summing to 0, and makes a row of weight 0 the same as no row.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+    n_samples : int
+    sample_weight : ndarray of shape (n_samples,), optional
+
+    Returns
+    -------
+    ndarray of int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._init import sample_rows
+    >>> sample_rows(np.random.RandomState(0), 4, np.array([1.0, 0.0, 2.0, 0.0]))
+    array([0, 2])
+    """
+    rows = np.arange(n_samples) if sample_weight is None else np.flatnonzero(sample_weight > 0)
+    if len(rows) > N_INIT_ROWS:
+        rows = rows[np.sort(rng.choice(len(rows), N_INIT_ROWS, replace=False))]
+    return rows
+
+
 def init_rows(rng, X, sample_weight=None):
     """Up to :data:`N_INIT_ROWS` rows of X drawn without replacement, and their weights.
 
@@ -77,11 +106,9 @@ def init_rows(rng, X, sample_weight=None):
     weights : ndarray of shape (len(X_rows),)
         Their sample weights (ones without ``sample_weight``).
     """
-    n_samples = X.shape[0]
-    weights = np.ones(n_samples) if sample_weight is None else np.asarray(sample_weight, float)
-    if n_samples > N_INIT_ROWS:
-        rows = np.sort(rng.choice(n_samples, N_INIT_ROWS, replace=False))
-        X, weights = X[rows], weights[rows]
+    rows = sample_rows(rng, X.shape[0], sample_weight)
+    weights = np.ones(len(rows)) if sample_weight is None else np.asarray(sample_weight, float)[rows]
+    X = X[rows] if len(rows) < X.shape[0] else X
     X = X.toarray() if sp.issparse(X) else np.asarray(X)
     return X.astype(np.float64, copy=False), weights
 

@@ -302,3 +302,23 @@ def test_early_stopping_on_small_multiclass_data_falls_back_to_a_random_split():
         model = SigmoidMLPClassifier(early_stopping=True, max_iter=5, random_state=0)
         model.fit(X[rows] / 8, y[rows])
     assert len(model.validation_scores_) == model.n_iter_ > 0
+
+
+def test_rows_of_weight_zero_take_no_part_in_the_start():
+    """Mostly weight-0 rows: the data-placed start and 'auto' see only the weighted rows."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(3000, 3))
+    y = (X[:, 0] > 0.5).astype(int)
+    w = np.zeros(3000)
+    w[rng.choice(3000, 12, replace=False)] = rng.uniform(0.5, 2, 12)
+    keep = w > 0
+    params = dict(max_iter=1, learning_rate_init=1e-300, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = SigmoidMLPClassifier(**params).fit(X, y, sample_weight=w)
+        subset = SigmoidMLPClassifier(**params).fit(X[keep], y[keep], sample_weight=w[keep])
+        auto = [SigmoidMLPClassifier(max_iter=1, random_state=0).fit(X_, y_, sample_weight=w_)
+                for X_, y_, w_ in [(X, y, w), (X[keep], y[keep], w[keep])]]
+    for a, b in zip(weighted.coefs_ + weighted.intercepts_, subset.coefs_ + subset.intercepts_):
+        assert_allclose(a, b, rtol=0, atol=0)
+    assert auto[0].learning_rate_init_ == auto[1].learning_rate_init_
