@@ -111,7 +111,7 @@ def _positive_int(text):
 
 
 def models(task, *, max_iter=None, random_state=0):
-    """Build sknn's estimator and scikit-learn's MLP with the same hyperparameters.
+    """Build sknn's estimator and scikit-learn's MLP with the hyperparameters both take.
 
     Parameters
     ----------
