@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._activations import sigmoid_derivative
+from ._weighted import mean_and_std
 
 # A unit is saturated when σ′ < SATURATED_SLOPE (|z| > 9.2) on nearly all rows.
 SATURATED_SLOPE = 1e-4
@@ -121,9 +122,7 @@ def output_spread(Y_hat, weights=None):
     >>> output_spread(np.array([[0.5, 1.0], [0.5, 3.0]]))
     1.0
     """
-    Y_hat = np.asarray(Y_hat, dtype=np.float64)
-    mean = np.average(Y_hat, axis=0, weights=weights)
-    return float(np.sqrt(np.average((Y_hat - mean) ** 2, axis=0, weights=weights)).max())
+    return float(mean_and_std(np.asarray(Y_hat, dtype=np.float64), weights)[1].max())
 
 
 def degenerate_fit_message(A, Y, weights, name, alpha):

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import sigmoid
+from ._weighted import mean_and_std
 
 # Rows of X the data-dependent start looks at: enough to place the steps
 # and measure the spread, cheap next to a single epoch on large data.
@@ -194,8 +195,7 @@ def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     size = np.abs(A_prev).max()
     size = size if np.isfinite(size) and size > 0 else 1.0
     P = (A_prev / size) @ W
-    mean = np.average(P, axis=0, weights=weights)
-    spread = np.sqrt(np.average((P - mean) ** 2, axis=0, weights=weights))
+    _, spread = mean_and_std(P, weights)
     spread[spread == 0] = 1.0
     P *= scale / spread
     W *= scale / (spread * size)

@@ -14,6 +14,8 @@ The functions named after a loss return the weighted *sum* Σᵢ sᵢ lossᵢ;
 
 import numpy as np
 
+from ._weighted import mean_and_std
+
 def _weighted_sum(per_sample, sample_weight):
     """Σᵢ sᵢ vᵢ, or Σᵢ vᵢ when there are no weights."""
     if sample_weight is None:
@@ -188,9 +190,9 @@ def baseline_cost(loss, out_activation, Y, sample_weight=None):
     0.6931
     """
     Y = np.asarray(Y, dtype=np.float64)
-    p = np.average(Y, axis=0, weights=sample_weight)  # the constant prediction
+    p, std = mean_and_std(Y, sample_weight)  # p: the constant prediction
     if loss == "squared_error":
-        return float(0.5 * np.average((Y - p) ** 2, axis=0, weights=sample_weight).sum())
+        return float(0.5 * (std**2).sum())
     with np.errstate(divide="ignore", invalid="ignore"):
         entropy = -np.where(p > 0, p * np.log(p), 0.0)
         if out_activation != "softmax":  # one Bernoulli per output unit

@@ -2,17 +2,18 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from numbers import Real
-
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSigmoidMLP, _not_numeric
 from ._docstrings import fill_doc
 from ._sklearn_names import reject_mlp_only_parameters
+from ._weighted import mean_and_std
 
 
 @fill_doc(
@@ -196,8 +197,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
         if not self._normalizes():
             self._y_shift = self._y_scale = None
             return
-        mean = np.average(Y, axis=0, weights=sample_weight)
-        std = np.sqrt(np.average((Y - mean) ** 2, axis=0, weights=sample_weight))
+        mean, std = mean_and_std(Y, sample_weight)
         self._y_shift = mean.astype(np.float64)
         # Training targets (y − mean) / std × target_std: mean 0, spread target_std.
         self._y_scale = (np.where(std > 0, std, 1.0) / self.target_std).astype(np.float64)
