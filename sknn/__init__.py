@@ -6,6 +6,7 @@ descent, in two estimators that work wherever scikit-learn's do.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._array_api import model_to_numpy
 from ._classifier import SigmoidMLPClassifier
 from ._diagnose import DegenerateFitWarning, PlateauWarning
 from ._persistence import InconsistentVersionWarning
@@ -20,4 +21,5 @@ __all__ = [
     "SigmoidMLPClassifier",
     "SigmoidMLPRegressor",
     "__version__",
+    "model_to_numpy",
 ]

@@ -1,13 +1,17 @@
 """Activation functions σ, their derivatives, and the output activations.
 
 Every function works on a whole mini-batch at once (samples are rows) and
-returns a new array: the numpy reference of the equations, which the
-compiled kernel (``_sgd_fast``) computes in the same order.
+returns a new array: the reference of the equations, written against the
+array API standard (numpy, or torch, CuPy… with array API dispatch; see
+``_array_api``), which the compiled kernel (``_sgd_fast``) computes in the
+same order.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+
+from ._array_api import get_namespace
 
 
 def sigmoid(Z):
@@ -20,12 +24,12 @@ def sigmoid(Z):
 
     Parameters
     ----------
-    Z : ndarray
+    Z : array
         Weighted inputs.
 
     Returns
     -------
-    A : ndarray
+    A : array
         σ(Z), of the same shape and dtype as ``Z``.
 
     Examples
@@ -37,8 +41,9 @@ def sigmoid(Z):
     >>> sigmoid(np.array([-1000.0, 1000.0], dtype=np.float32)).dtype
     dtype('float32')
     """
+    xp = get_namespace(Z)
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-Z))
+        return 1.0 / (1.0 + xp.exp(-Z))
 
 
 def sigmoid_derivative(A):
@@ -91,8 +96,9 @@ def softmax(Z):
     array([[0.5, 0.5],
            [1. , 0. ]])
     """
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
+    xp = get_namespace(Z)
+    E = xp.exp(Z - xp.max(Z, axis=1, keepdims=True))
+    return E / xp.sum(E, axis=1, keepdims=True)
 
 
 def identity(Z):

@@ -20,7 +20,8 @@ is W⁽ˡ⁺¹⁾, it maps ``A[l]`` to ``A[l + 1]``, and ``deltas[l]`` is δ⁽�
 
 This is the reference implementation: plain array code, one function per
 equation, every call returning new arrays (so nothing is shared between
-calls or threads). Training and prediction of dense input run the same
+calls or threads), written against the array API standard so that the same
+equations train numpy, torch or CuPy arrays (see ``_array_api``). Training and prediction of dense input run the same
 equations in the compiled kernel, ``_sgd_fast``, whose functions carry the
 same names; the tests hold the two together.
 """
@@ -31,13 +32,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _sgd_fast
+from ._array_api import get_namespace, take_rows
 from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative
 from ._losses import batch_loss, cost, output_error
 
 
 def _matmul(A, B):
-    """A @ B as an ndarray, for dense or sparse A."""
-    return np.asarray(A @ B)
+    """A @ B as a dense array, for dense or sparse (scipy) A."""
+    return np.asarray(A @ B) if sp.issparse(A) else A @ B
 
 
 def weighted_input(A_prev, W, b):
@@ -167,12 +169,14 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
         )
     if sp.issparse(X):
         X = X.tocsr()  # cheap row slices
-    Y_hat = np.empty((n_samples, layer_units[-1]), dtype)
-    for start in range(0, n_samples, chunk_rows):
-        rows = slice(start, min(start + chunk_rows, n_samples))
-        A, _ = forward_pass(X[rows], coefs, intercepts, out_activation)
-        Y_hat[rows] = A[-1]
-    return Y_hat
+    xp = get_namespace(coefs[0])
+    if n_samples == 0:
+        return xp.zeros((0, layer_units[-1]), dtype=dtype)
+    chunks = [
+        forward_pass(take_rows(X, slice(start, min(start + chunk_rows, n_samples))), coefs, intercepts, out_activation)[0][-1]
+        for start in range(0, n_samples, chunk_rows)
+    ]
+    return chunks[0] if len(chunks) == 1 else xp.concat(chunks, axis=0)
 
 
 def hidden_error(delta_next, W_next, A):
@@ -286,7 +290,7 @@ def bias_gradient(delta):
     >>> bias_gradient(np.array([[1.0, 2.0], [3.0, 4.0]]) / 2)  # m = 2
     array([2., 3.])
     """
-    return delta.sum(axis=0)
+    return get_namespace(delta).sum(delta, axis=0)
 
 
 def backprop(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_weight=None):
@@ -328,7 +332,7 @@ def backprop(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_wei
     >>> C, dW[0], db[0]
     (2.5, array([[-3.5]]), array([-2.]))
     """
-    m = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+    m = X.shape[0] if sample_weight is None else float(get_namespace(sample_weight).sum(sample_weight))
     A, Z_out = forward_pass(X, coefs, intercepts, out_activation)
     C = cost(batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight), coefs, alpha, m)
 
@@ -339,7 +343,7 @@ def backprop(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_wei
     if sample_weight is None:
         delta = delta * (1.0 / m)
     else:
-        delta = delta * (sample_weight / m)[:, np.newaxis]
+        delta = delta * (sample_weight / m)[:, None]
 
     # From the output layer back to the first: δ⁽ˡ⁾ needs δ⁽ˡ⁺¹⁾ and W⁽ˡ⁺¹⁾.
     n_layers = len(coefs)

@@ -17,6 +17,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import get_config
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -24,6 +25,20 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._array_api import (
+    array_api_available,
+    attributes_to,
+    check_same_namespace,
+    dispatching,
+    float_dtypes,
+    get_namespace,
+    move_attributes,
+    numpy_rows,
+    take_rows,
+    to_device,
+    to_numpy,
+    _numpy_dtype,
+)
 from ._backprop import forward_pass, predict_output
 from ._callbacks import CallbackSupport, fit_task
 from ._curvature import jacobian_bound
@@ -36,7 +51,7 @@ from ._diagnose import (
 from ._evaluate import batch_cost, epoch_cost
 from ._init import init_rows, initial_weights, sample_rows
 from ._losses import baseline_cost, penalty
-from ._parameters import pack
+from ._parameters import pack, unpack
 from ._persistence import VersionedStateMixin
 from ._sgd import adaptive_learning_rate, auto_learning_rate, invscaling_learning_rate
 from ._train import Workspace, run_epoch
@@ -65,18 +80,25 @@ def _transaction(estimator):
 
 
 def _cast_finite(A, dtype, name):
-    """A (dense or sparse) as ``dtype``; raise if the cast overflows to ±∞.
+    """A (dense or sparse, any namespace) as ``dtype``; raise if the cast overflows to ±∞.
 
     A model trained in float32 keeps float32, so a float64 input such as 1e300
     must fail clearly here rather than turn into ∞ and then NaN downstream.
     """
     if A.dtype == dtype:
         return A
-    with np.errstate(over="ignore"):
-        A = A.astype(dtype)
-    if not np.isfinite(A.data if sp.issparse(A) else A).all():
+    if sp.issparse(A):
+        with np.errstate(over="ignore"):
+            A = A.astype(dtype)
+        finite = np.isfinite(A.data).all()
+    else:
+        xp = get_namespace(A)
+        with np.errstate(over="ignore"):
+            A = xp.astype(A, dtype)
+        finite = bool(xp.all(xp.isfinite(A)))
+    if not finite:
         raise ValueError(
-            f"{name} has values too large for {np.dtype(dtype).name}, the dtype the "
+            f"{name} has values too large for {_numpy_dtype(dtype).name}, the dtype the "
             f"model computes in (set by the X of the first fit). Scale {name}."
         )
     return A
@@ -250,7 +272,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 y,
                 accept_sparse=["csr", "csc"],
                 multi_output=True,
-                dtype=(np.float64, np.float32),
+                dtype=float_dtypes(X),
                 order="C",  # rows contiguous, as the compiled kernel takes them
                 reset=reset,
                 y_numeric=self._y_numeric,
@@ -263,15 +285,17 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         """Check X against the fitted model (features, names)."""
         with _numeric(X):
             return validate_data(
-                self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+                self, X, accept_sparse=["csr", "csc"], dtype=float_dtypes(X),
                 order="C", reset=False,
             )
 
-    def _validate_sample_weight(self, sample_weight, X):
+    def _validate_sample_weight(self, sample_weight, n_samples, dtype):
+        """sample_weight as a numpy array of ``dtype`` (None stays None), checked."""
         if sample_weight is None:
             return None
         sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            # Only the length of X matters here, and X's namespace may be another.
+            sample_weight, np.empty((n_samples, 0), dtype), dtype=dtype, ensure_non_negative=True
         )
         if not np.all(np.isfinite(sample_weight)):
             raise ValueError("sample_weight contains NaN or infinity.")
@@ -285,11 +309,12 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         """Fresh random weights and the fitted attributes of an untrained model."""
         rng = check_random_state(self.random_state)
         on_data = self.init == "data"
-        self.coefs_, self.intercepts_ = initial_weights(
+        coefs, intercepts = initial_weights(
             rng, layer_units, dtype, X=X if on_data else None, scale=self.init_scale,
             sample_weight=sample_weight,
         )
-        self._from_training_units(self.coefs_, self.intercepts_)  # coefs_ are in y's units
+        # Drawn with numpy on every namespace, so that one seed gives one θ.
+        self.coefs_, self.intercepts_ = self._from_training_units(coefs, intercepts)  # y's units
         # One seed for all later randomness (splits, shuffles): every training
         # call draws from its own stream, keyed by the samples seen so far.
         self._seed = int(rng.randint(np.iinfo(np.int32).max))
@@ -337,8 +362,21 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             )
         hidden = self._layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
+        # With array API dispatch, X may be a torch tensor, a CuPy array…: the
+        # network trains in its namespace, on its device (the reference
+        # modules), numpy X in the compiled kernel. Labels, classes and sample
+        # weights are always read on the CPU, wherever they come from.
+        device = dispatching(X)
+        if get_config()["array_api_dispatch"]:
+            y, sample_weight = to_numpy(y), to_numpy(sample_weight)
+        if not first_pass:  # a model trained on, say, CUDA continues there only
+            check_same_namespace(X, self, "partial_fit" if incremental else "fit")
+        if device is not None and not first_pass:
+            move_attributes(self, to_numpy, skip=("coefs_", "intercepts_", "_velocity"))
         X, y = self._validate_X_y(X, y, reset=first_pass)
-        sample_weight = self._validate_sample_weight(sample_weight, X)
+        xp = get_namespace(X)
+        dtype = _numpy_dtype(X.dtype)  # numpy's, for the work done on the CPU
+        sample_weight = self._validate_sample_weight(sample_weight, X.shape[0], dtype)
         # Callbacks see the data of the call, and score with the caller's weights.
         metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         seen = dict(X=X, y=y, metadata=metadata)
@@ -346,33 +384,36 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             y, first_pass=first_pass, classes=classes, warm_fit=not (first_pass or incremental)
         )
         sample_weight = self._weight_samples(
-            stratify, sample_weight, dtype=X.dtype, incremental=incremental
+            stratify, sample_weight, dtype=dtype, incremental=incremental
         )
         if Y.dtype.kind == "f":
-            Y = _cast_finite(Y, X.dtype, "y")
+            Y = _cast_finite(Y, dtype, "y")
         if first_pass:
             self._fit_target_scale(Y, sample_weight)
         Y = self._training_targets(Y)
 
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
-            self._initialize(layer_units, X, sample_weight, X.dtype)
+            self._initialize(layer_units, X, sample_weight, dtype)
+            if device is not None:
+                attributes_to(self, *device)
         else:
             self._check_layers(layer_units)
 
         # The transaction: train a private copy of θ; the estimator's old
         # arrays stay untouched until the call succeeds. Training runs in the
         # units of the training targets (see _training_targets).
-        theta, self.coefs_, self.intercepts_ = pack(self.coefs_, self.intercepts_, X.dtype)
-        self._to_training_units(self.coefs_, self.intercepts_)
+        theta, self.coefs_, self.intercepts_ = pack(
+            *self._to_training_units(list(self.coefs_), list(self.intercepts_)), X.dtype
+        )
         task.call_on_fit_task_begin(estimator=self, **seen)
         if incremental and getattr(self, "_velocity", None) is not None and (
             self._velocity.shape == theta.shape
         ):
-            velocity = self._velocity.astype(X.dtype, copy=True)
+            velocity = xp.astype(self._velocity, X.dtype, copy=True)
             learning_rate = self._learning_rate
         else:  # fit, also with warm_start, restarts the optimizer as scikit-learn's
-            velocity = np.zeros_like(theta)
+            velocity = xp.zeros_like(theta)
             learning_rate = self.learning_rate_init_ = self._initial_learning_rate(
                 X, sample_weight, first_pass
             )
@@ -394,18 +435,23 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             X, Y, sample_weight, validation = self._split_validation(
                 X, Y, y, sample_weight, stratify, rng
             )
+            if device is not None:  # Y and the weights go where X is
+                X_val, Y_val, y_val, sw_val = validation
+                validation = X_val, to_device(Y_val, *device, dtype), y_val, to_device(sw_val, *device)
             self.validation_scores_ = []
             self.validation_loss_curve_ = []
             self.best_validation_score_ = -np.inf
             self._reference_score = -np.inf
             self.best_loss_ = None
             self._no_improvement_count = 0
-            best_theta = theta.copy()
+            best_theta = xp.asarray(theta, copy=True)
         elif self.best_loss_ is None:  # the last fit used early stopping
             self.best_loss_ = np.inf
             self.validation_scores_ = self.best_validation_score_ = None
             self.validation_loss_curve_ = None
 
+        if device is not None:
+            Y, sample_weight = to_device(Y, *device, dtype), to_device(sample_weight, *device)
         n_samples = X.shape[0]
         batch_size = min(self.batch_size, n_samples)
         workspace = Workspace(layer_units)
@@ -419,7 +465,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             for _ in range(n_epochs):
                 epoch_task = task.subcontext(task_name="epoch")
                 epoch_task.call_on_fit_task_begin(estimator=self, **seen)
-                snapshot = theta.copy(), velocity.copy()
+                snapshot = xp.asarray(theta, copy=True), xp.asarray(velocity, copy=True)
                 try:
                     weighted_cost, total_weight = run_epoch(
                         theta,
@@ -431,7 +477,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                         sample_weight,
                         workspace=workspace,
                         batch_size=batch_size,
-                        order=rng.permutation(n_samples) if self.shuffle else None,
+                        order=self._order(rng, n_samples, device),
                         loss=self.loss,
                         out_activation=self.out_activation_,
                         alpha=self.alpha,
@@ -440,13 +486,15 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                         nesterov=self.nesterovs_momentum,
                     )
                 except KeyboardInterrupt:
-                    theta[:], velocity[:] = snapshot
+                    theta[...], velocity[...] = snapshot
                     epoch_task.call_on_fit_task_end(estimator=self)  # an empty task
                     warnings.warn(
                         "Training interrupted by user; the model keeps the weights of "
                         "the last complete epoch."
                     )
                     break
+                if device is not None:  # the layers afresh from θ (see _parameters)
+                    self.coefs_, self.intercepts_ = unpack(theta, layer_units)
                 epoch_loss = weighted_cost / total_weight / unit if total_weight else math.nan
                 diverged = self._divergence(epoch_loss, theta, yardstick, learning_rate)
                 if diverged is not None:
@@ -466,7 +514,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
                 if self.early_stopping:
                     if self._update_validation(*validation, batch_size=batch_size):
-                        best_theta[:] = theta
+                        best_theta[...] = theta
                 else:
                     self._update_training_loss(epoch_loss)
                 stop_requested = epoch_task.call_on_fit_task_end(
@@ -490,12 +538,15 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                     self._warn_if_still_improving()
 
         if self.early_stopping:
-            theta[:] = best_theta
+            theta[...] = best_theta
+        self.coefs_, self.intercepts_ = unpack(theta, layer_units)
         self._velocity = velocity
         self._learning_rate = learning_rate
         if self.n_iter_:
             self._diagnose(X, Y, sample_weight, baseline, stopped_by_rule)
-        self._from_training_units(self.coefs_, self.intercepts_)
+        self.coefs_, self.intercepts_ = self._from_training_units(self.coefs_, self.intercepts_)
+        if device is not None:  # every fitted array where X is (scikit-learn's convention)
+            attributes_to(self, *device)
         task.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **seen)
         return self
 
@@ -524,10 +575,15 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         return 1.0
 
     def _to_training_units(self, coefs, intercepts):
-        """Convert the output layer, in place, to the units of ``_training_targets``."""
+        """The layers with the output layer in the units of ``_training_targets``.
+
+        Returns new lists (the given arrays are not modified): the same layers here.
+        """
+        return coefs, intercepts
 
     def _from_training_units(self, coefs, intercepts):
-        """Undo :meth:`_to_training_units`, in place."""
+        """Undo :meth:`_to_training_units`: new lists, in the units of y."""
+        return coefs, intercepts
 
     # ---------------------------------------------------------------- η, divergence, diagnosis
 
@@ -543,9 +599,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             return self._auto_rate
         if self.learning_rate_init == "auto":
             X_rows, weights = init_rows(np.random.RandomState(self._seed), X, sample_weight)
-            bound = jacobian_bound(
-                X_rows, self.coefs_, self.intercepts_, self.out_activation_, weights
-            )
+            bound = jacobian_bound(X_rows, *self._numpy_weights(), self.out_activation_, weights)
             self._auto_rate = auto_learning_rate(bound, self.loss, self.out_activation_)
             return self._auto_rate
         return float(self.learning_rate_init)
@@ -583,7 +637,27 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     def _sample_rows(self, n_samples, sample_weight):
         """Up to N_INIT_ROWS rows of positive weight, drawn alike in every call of one model."""
-        return sample_rows(np.random.RandomState(self._seed), n_samples, sample_weight)
+        return sample_rows(np.random.RandomState(self._seed), n_samples, to_numpy(sample_weight))
+
+    def _numpy_weights(self):
+        """``coefs_`` and ``intercepts_`` as numpy arrays (themselves when they are).
+
+        The steps that look at a sample of the rows (the learning rate, the
+        start cost, the diagnosis) run on the CPU, in numpy, whatever
+        namespace the network trains in: a thousand rows at most.
+        """
+        return [to_numpy(W) for W in self.coefs_], [to_numpy(b) for b in self.intercepts_]
+
+    def _order(self, rng, n_samples, device):
+        """The order of the rows in this epoch: a shuffle, or None (as given).
+
+        Drawn with numpy on every namespace, so that a seed shuffles alike
+        whether the network trains on numpy or on a GPU.
+        """
+        if not self.shuffle:
+            return None
+        order = rng.permutation(n_samples)
+        return order if device is None else to_device(order, *device)
 
     def _start_cost(self, X, Y, sample_weight):
         """The cost C of a mini-batch at the start of the call, on a sample of the rows.
@@ -592,12 +666,13 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         """
         rows = self._sample_rows(X.shape[0], sample_weight)
         weights = None if sample_weight is None else sample_weight[rows]
+        coefs, intercepts = self._numpy_weights()
         data_cost = batch_cost(
-            X[rows], Y[rows], self.coefs_, self.intercepts_, loss=self.loss,
+            numpy_rows(X, rows), Y[rows], coefs, intercepts, loss=self.loss,
             out_activation=self.out_activation_, alpha=0.0, sample_weight=weights,
         )
         m = min(self.batch_size, X.shape[0]) * (1.0 if weights is None else float(weights.mean()))
-        return data_cost + penalty(self.coefs_, self.alpha) / m
+        return data_cost + penalty(coefs, self.alpha) / m
 
     def _divergence(self, epoch_loss, theta, yardstick, learning_rate):
         """The error message if this epoch diverged, else None.
@@ -608,7 +683,8 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         for a moment, but an epoch that ends far above it took steps too large
         for the cost's curvature, and such steps only grow.
         """
-        if math.isfinite(epoch_loss) and np.isfinite(theta).all():
+        xp = get_namespace(theta)
+        if math.isfinite(epoch_loss) and bool(xp.all(xp.isfinite(theta))):
             if not (yardstick > 0 and epoch_loss > DIVERGENCE_FACTOR * yardstick):
                 return None
             what = (
@@ -626,10 +702,11 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
     def _diagnose(self, X, Y, sample_weight, baseline, stopped_by_rule):
         """Warn if the trained network cannot have learned X, or stalled on a plateau."""
         rows = self._sample_rows(X.shape[0], sample_weight)
-        X_rows = X[rows].toarray() if sp.issparse(X) else X[rows]
-        A, _ = forward_pass(X_rows, self.coefs_, self.intercepts_, self.out_activation_)
-        weights = None if sample_weight is None else sample_weight[rows]
-        message = degenerate_fit_message(A, Y[rows], weights, type(self).__name__, self.alpha)
+        A, _ = forward_pass(numpy_rows(X, rows), *self._numpy_weights(), self.out_activation_)
+        weights = None if sample_weight is None else numpy_rows(sample_weight, rows)
+        message = degenerate_fit_message(
+            A, numpy_rows(Y, rows), weights, type(self).__name__, self.alpha
+        )
         if message is not None:
             warnings.warn(message, DegenerateFitWarning)
         elif stopped_by_rule:
@@ -649,9 +726,11 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
         Called lazily, only when a callback asks for the fitted estimator.
         """
-        coefs = [W.copy() for W in self.coefs_]
-        intercepts = [b.copy() for b in self.intercepts_]
-        self._from_training_units(coefs, intercepts)
+        xp = get_namespace(self.coefs_[0])
+        coefs, intercepts = self._from_training_units(
+            [xp.asarray(W, copy=True) for W in self.coefs_],
+            [xp.asarray(b, copy=True) for b in self.intercepts_],
+        )
         state = {
             "coefs_": coefs,
             "intercepts_": intercepts,
@@ -671,10 +750,10 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         Returns the training part ``X, Y, sample_weight`` and the held-out
         ``(X_val, Y_val, y_val, sw_val)``.
         """
-        arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
         try:
-            split = train_test_split(
-                *arrays,
+            # The rows by index, so that X may be of any namespace.
+            train, held_out = train_test_split(
+                np.arange(X.shape[0]),
                 test_size=self.validation_fraction,
                 stratify=stratify,
                 random_state=int(rng.integers(np.iinfo(np.int32).max)),
@@ -694,8 +773,11 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 "validation_fraction to keep every class in the validation set."
             )
             return self._split_validation(X, Y, y, sample_weight, None, rng)
-        X_train, X_val, Y_train, Y_val, _, y_val = split[:6]
-        sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
+        X_train, X_val = take_rows(X, train), take_rows(X, held_out)
+        Y_train, Y_val, y_val = Y[train], Y[held_out], y[held_out]
+        sw_train, sw_val = (None, None) if sample_weight is None else (
+            sample_weight[train], sample_weight[held_out]
+        )
         if X_val.shape[0] < 2:
             raise ValueError(
                 f"The validation set is too small ({X_val.shape[0]} rows): increase "
@@ -776,17 +858,23 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     # ---------------------------------------------------------------- prediction
 
-    def _forward(self, X, check_input=True):
-        """ŷ for X with the current weights; allocates its own arrays (thread-safe)."""
+    def _forward(self, X, check_input=True, method="predict"):
+        """ŷ for X with the current weights; allocates its own arrays (thread-safe).
+
+        ``method`` names the public method, for the error when X is of another
+        namespace or device than the model.
+        """
         check_is_fitted(self)
         if check_input:
+            check_same_namespace(X, self, method)
             X = self._validate_X(X)
         X = _cast_finite(X, self.coefs_[0].dtype, "X")
         # Inputs far outside the training range (say 1e300) can overflow Z⁽ˡ⁾
         # and give ∞ − ∞ = NaN: raise instead of returning NaN predictions.
         with np.errstate(over="ignore", invalid="ignore"):
             Y_hat = predict_output(X, self.coefs_, self.intercepts_, self.out_activation_)
-        if not np.isfinite(Y_hat).all():
+        xp = get_namespace(Y_hat)
+        if not bool(xp.all(xp.isfinite(Y_hat))):
             raise ValueError(
                 "The network's output is not finite: X has values too large for the "
                 "weights (overflow in the forward pass). Scale X as in training "
@@ -820,4 +908,6 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # torch, CuPy… with array API dispatch, where SciPy lets scikit-learn dispatch.
+        tags.array_api_support = array_api_available()
         return tags

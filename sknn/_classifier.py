@@ -12,6 +12,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
+from ._array_api import get_namespace, same_device, to_numpy
 from ._base import BaseSigmoidMLP
 from ._docstrings import fill_doc
 from ._sklearn_names import reject_mlp_only_parameters
@@ -284,14 +285,23 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         return codes
 
     def _decode(self, Y_hat):
+        xp = get_namespace(Y_hat)
         if self._y_type == "multilabel-indicator":
-            return (Y_hat > 0.5).astype(int)
+            return xp.astype(Y_hat > 0.5, xp.int64)
         if self._y_type == "binary":
-            return self.classes_[(Y_hat[:, 0] > 0.5).astype(int)]
-        return self.classes_[np.argmax(Y_hat, axis=1)]
+            return self._labels(xp.astype(Y_hat[:, 0] > 0.5, xp.int64))
+        return self._labels(xp.argmax(Y_hat, axis=1))
+
+    def _labels(self, codes):
+        """``classes_[codes]``: in the namespace of ``codes``, unless the labels are strings."""
+        if same_device(self.classes_, codes):
+            return get_namespace(codes).take(self.classes_, codes, axis=0)
+        return self.classes_[to_numpy(codes)]  # numpy classes_ (say strings), or during fit
 
     def _score(self, X, Y, y, sample_weight=None):
-        return accuracy_score(y, self._predict(X, check_input=False), sample_weight=sample_weight)
+        # On the CPU, where y is kept (see _base).
+        y_pred = to_numpy(self._predict(X, check_input=False))
+        return accuracy_score(y, y_pred, sample_weight=to_numpy(sample_weight))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
@@ -348,13 +358,19 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             one, except for multilabel targets, where each column is the
             probability of its own label.
         """
-        Y_hat = self._forward(X)
+        return self._proba(X, method="predict_proba")
+
+    def _proba(self, X, method):
+        """:meth:`predict_proba`; ``method`` is the public method, for its errors."""
+        Y_hat = self._forward(X, method=method)
+        xp = get_namespace(Y_hat)
         if self._y_type == "binary":
-            return np.hstack([1 - Y_hat, Y_hat])
+            return xp.concat([1 - Y_hat, Y_hat], axis=1)
         if self._y_type == "multiclass" and self.out_activation_ == "logistic":
             # K sigmoid units trained with the quadratic cost: normalise.
-            total = Y_hat.sum(axis=1, keepdims=True)
-            return np.divide(Y_hat, total, out=np.full_like(Y_hat, 1 / Y_hat.shape[1]), where=total > 0)
+            total = xp.sum(Y_hat, axis=1, keepdims=True)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return xp.where(total > 0, Y_hat / total, xp.full_like(Y_hat, 1 / Y_hat.shape[1]))
         return Y_hat
 
     def predict_log_proba(self, X):
@@ -370,9 +386,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         log_proba : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
         """
-        proba = self.predict_proba(X)
+        proba = self._proba(X, method="predict_log_proba")
         with np.errstate(divide="ignore"):
-            return np.log(proba, out=proba)
+            return get_namespace(proba).log(proba)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

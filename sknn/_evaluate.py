@@ -8,6 +8,7 @@ alone, for fixed weights: a forward pass and the cost functions of
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._array_api import get_namespace, take_rows
 from ._backprop import forward_pass
 from ._losses import batch_loss, cost
 from ._sgd import minibatch_slices
@@ -47,7 +48,7 @@ def batch_cost(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_w
     2.5
     """
     A, Z_out = forward_pass(X, coefs, intercepts, out_activation)
-    m = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+    m = X.shape[0] if sample_weight is None else float(get_namespace(sample_weight).sum(sample_weight))
     loss_sum = batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight)
     return cost(loss_sum, coefs, alpha, m)
 
@@ -89,12 +90,12 @@ def epoch_cost(
     weighted_cost = total_weight = 0.0
     for batch in minibatch_slices(X.shape[0], batch_size):
         s_b = None if sample_weight is None else sample_weight[batch]
-        m = batch.stop - batch.start if s_b is None else float(s_b.sum())
+        m = batch.stop - batch.start if s_b is None else float(get_namespace(s_b).sum(s_b))
         if m == 0:
             continue  # as in training: a batch without weight carries nothing
         C = batch_cost(
-            X[batch],
-            Y[batch],
+            take_rows(X, batch),
+            take_rows(Y, batch),
             coefs,
             intercepts,
             loss=loss,

@@ -18,9 +18,9 @@ every orientation from the first epoch on, whatever the scale of X.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._activations import sigmoid
+from ._array_api import numpy_rows
 from ._weighted import mean_and_std
 
 # Rows of X the data-dependent start looks at: enough to place the steps
@@ -97,7 +97,8 @@ def init_rows(rng, X, sample_weight=None):
     Parameters
     ----------
     rng : numpy.random.RandomState
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    X : array or sparse matrix of shape (n_samples, n_features)
+        Of any array namespace (torch, CuPy…).
     sample_weight : ndarray of shape (n_samples,), optional
 
     Returns
@@ -109,8 +110,9 @@ def init_rows(rng, X, sample_weight=None):
     """
     rows = sample_rows(rng, X.shape[0], sample_weight)
     weights = np.ones(len(rows)) if sample_weight is None else np.asarray(sample_weight, float)[rows]
-    X = X[rows] if len(rows) < X.shape[0] else X
-    X = X.toarray() if sp.issparse(X) else np.asarray(X)
+    # On the CPU whatever X's namespace: the start is drawn with numpy (one
+    # seed, one θ), on a thousand rows at most.
+    X = numpy_rows(X, rows if len(rows) < X.shape[0] else slice(None))
     return X.astype(np.float64, copy=False), weights
 
 

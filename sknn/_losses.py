@@ -14,12 +14,14 @@ The functions named after a loss return the weighted *sum* Σᵢ sᵢ lossᵢ;
 
 import numpy as np
 
+from ._array_api import get_namespace
 from ._weighted import mean_and_std
+
 
 def _weighted_sum(per_sample, sample_weight):
     """Σᵢ sᵢ vᵢ, or Σᵢ vᵢ when there are no weights."""
     if sample_weight is None:
-        return float(per_sample.sum())
+        return float(get_namespace(per_sample).sum(per_sample))
     return float(per_sample @ sample_weight)
 
 
@@ -46,10 +48,9 @@ def squared_error(Y_hat, Y, sample_weight=None):
     >>> squared_error(np.array([[1.0], [3.0]]), np.array([[0.0], [0.0]]))
     5.0
     """
+    xp = get_namespace(Y_hat)
     E = Y_hat - Y
-    if sample_weight is None:
-        return 0.5 * float(np.vdot(E, E))  # Σᵢ ‖eᵢ‖² in one dot product
-    return 0.5 * _weighted_sum(np.einsum("ij,ij->i", E, E), sample_weight)
+    return 0.5 * _weighted_sum(xp.sum(E * E, axis=1), sample_weight)
 
 
 def binary_log_loss(Z, Y, sample_weight=None):
@@ -57,7 +58,7 @@ def binary_log_loss(Z, Y, sample_weight=None):
 
     The loss is computed from Z rather than from ŷ = σ(Z): since
     log σ(z) = −log(1 + e^(−z)), each term equals log(1 + e^z) − y z, which
-    ``np.logaddexp`` evaluates exactly for every finite z, whereas log σ(z)
+    ``logaddexp`` evaluates exactly for every finite z, whereas log σ(z)
     would be log 0 = −∞ once σ(z) rounds to 0 or 1.
 
     Parameters
@@ -82,8 +83,9 @@ def binary_log_loss(Z, Y, sample_weight=None):
     >>> binary_log_loss(np.array([[-1000.0]]), np.array([[1.0]]))  # finite
     1000.0
     """
-    per_entry = np.logaddexp(0, Z) - Y * Z
-    return _weighted_sum(per_entry.sum(axis=1), sample_weight)
+    xp = get_namespace(Z)
+    per_entry = xp.logaddexp(xp.zeros_like(Z), Z) - Y * Z
+    return _weighted_sum(xp.sum(per_entry, axis=1), sample_weight)
 
 
 def log_loss(Z, Y, sample_weight=None):
@@ -116,9 +118,10 @@ def log_loss(Z, Y, sample_weight=None):
     >>> log_loss(np.array([[-1000.0, 1000.0]]), np.array([[1.0, 0.0]]))  # finite
     2000.0
     """
-    Z_max = Z.max(axis=1)
-    log_normalizer = Z_max + np.log(np.exp(Z - Z_max[:, np.newaxis]).sum(axis=1))
-    per_sample = log_normalizer - np.einsum("ij,ij->i", Y, Z)
+    xp = get_namespace(Z)
+    Z_max = xp.max(Z, axis=1)
+    log_normalizer = Z_max + xp.log(xp.sum(xp.exp(Z - Z_max[:, None]), axis=1))
+    per_sample = log_normalizer - xp.sum(Y * Z, axis=1)
     return _weighted_sum(per_sample, sample_weight)
 
 
@@ -223,7 +226,7 @@ def penalty(coefs, alpha):
     """
     if alpha == 0:
         return 0.0
-    return 0.5 * alpha * sum(float(np.vdot(W, W)) for W in coefs)
+    return 0.5 * alpha * sum(float(get_namespace(W).sum(W * W)) for W in coefs)
 
 
 def cost(loss_sum, coefs, alpha, m):

@@ -3,12 +3,14 @@
 The layers' W⁽ˡ⁾ and b⁽ˡ⁾ are views into θ: the weights first, layer after
 layer, then the biases. The SGD update then runs once over θ, the L2 penalty
 once over the weight part, and a gradient vector laid out the same way gives
-every layer's ∂C/∂W⁽ˡ⁾ and ∂C/∂b⁽ˡ⁾ as views too.
+every layer's ∂C/∂W⁽ˡ⁾ and ∂C/∂b⁽ˡ⁾ as views too. (Views for numpy, torch
+and CuPy; the array API standard does not promise them, so training takes
+the layers from θ afresh after every step.)
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import numpy as np
+from ._array_api import get_namespace
 
 
 def n_weights(layer_units):
@@ -48,10 +50,11 @@ def unpack(theta, layer_units):
            [2., 3.]]), array([[4.],
            [5.]]), array([6., 7.]), array([8.]))
     """
+    xp = get_namespace(theta)
     coefs, intercepts = [], []
     start = 0
     for fan_in, fan_out in zip(layer_units, layer_units[1:]):
-        coefs.append(theta[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
+        coefs.append(xp.reshape(theta[start : start + fan_in * fan_out], (fan_in, fan_out)))
         start += fan_in * fan_out
     for fan_out in layer_units[1:]:
         intercepts.append(theta[start : start + fan_out])
@@ -64,10 +67,10 @@ def pack(coefs, intercepts, dtype):
 
     Parameters
     ----------
-    coefs, intercepts : list of array-like
-        W⁽ˡ⁾ and b⁽ˡ⁾ for l = 1..L.
-    dtype : numpy dtype
-        dtype of θ.
+    coefs, intercepts : list of array
+        W⁽ˡ⁾ and b⁽ˡ⁾ for l = 1..L, all of one namespace and device.
+    dtype : dtype
+        dtype of θ, of that namespace.
 
     Returns
     -------
@@ -83,9 +86,9 @@ def pack(coefs, intercepts, dtype):
     >>> theta
     array([1., 1., 0.])
     """
-    layer_units = [coefs[0].shape[0]] + [np.shape(W)[1] for W in coefs]
-    theta = np.concatenate(
-        [np.ravel(W) for W in coefs] + [np.ravel(b) for b in intercepts]
-    ).astype(dtype, copy=False)
+    xp = get_namespace(*coefs)
+    layer_units = [coefs[0].shape[0]] + [W.shape[1] for W in coefs]
+    theta = xp.concat([xp.reshape(A, (-1,)) for A in coefs + intercepts])
+    theta = xp.astype(theta, dtype, copy=False)
     coef_views, intercept_views = unpack(theta, layer_units)
     return theta, coef_views, intercept_views

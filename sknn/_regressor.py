@@ -10,6 +10,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
+from ._array_api import get_namespace_and_device, to_device, to_numpy
 from ._base import BaseSigmoidMLP, _not_numeric
 from ._docstrings import fill_doc
 from ._sklearn_names import reject_mlp_only_parameters
@@ -205,7 +206,8 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     def _training_targets(self, Y):
         if getattr(self, "_y_scale", None) is None:
             return Y
-        return ((Y - self._y_shift) / self._y_scale).astype(Y.dtype, copy=False)
+        shift, scale = to_numpy(self._y_shift), to_numpy(self._y_scale)
+        return ((Y - shift) / scale).astype(Y.dtype, copy=False)
 
     def _loss_unit(self):
         return 1.0 if getattr(self, "_y_scale", None) is None else self.target_std**2
@@ -213,16 +215,24 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     def _to_training_units(self, coefs, intercepts):
         # ŷ = (A W + b) s + μ, so the network of the standardised targets has
         # W / s and (b − μ) / s.
-        if getattr(self, "_y_scale", None) is not None:
-            intercepts[-1] -= self._y_shift.astype(intercepts[-1].dtype)
-            intercepts[-1] /= self._y_scale.astype(intercepts[-1].dtype)
-            coefs[-1] /= self._y_scale.astype(coefs[-1].dtype)
+        if getattr(self, "_y_scale", None) is None:
+            return coefs, intercepts
+        shift, scale = self._target_scale_like(coefs[-1])
+        return [*coefs[:-1], coefs[-1] / scale], [*intercepts[:-1], (intercepts[-1] - shift) / scale]
 
     def _from_training_units(self, coefs, intercepts):
-        if getattr(self, "_y_scale", None) is not None:
-            coefs[-1] *= self._y_scale.astype(coefs[-1].dtype)
-            intercepts[-1] *= self._y_scale.astype(intercepts[-1].dtype)
-            intercepts[-1] += self._y_shift.astype(intercepts[-1].dtype)
+        if getattr(self, "_y_scale", None) is None:
+            return coefs, intercepts
+        shift, scale = self._target_scale_like(coefs[-1])
+        return [*coefs[:-1], coefs[-1] * scale], [*intercepts[:-1], intercepts[-1] * scale + shift]
+
+    def _target_scale_like(self, W):
+        """μ and s of the targets in the namespace, device and dtype of W."""
+        xp, _, device = get_namespace_and_device(W)
+        return (
+            to_device(to_numpy(self._y_shift), xp, device, W.dtype),
+            to_device(to_numpy(self._y_scale), xp, device, W.dtype),
+        )
 
     def _decode(self, Y_hat):
         return Y_hat[:, 0] if Y_hat.shape[1] == 1 else Y_hat
@@ -230,7 +240,9 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     def _score(self, X, Y, y, sample_weight=None):
         # R² is the same in training units (each column's R² is unchanged by
         # an affine map of both y and ŷ), where the weights are during training.
-        return r2_score(Y, self._forward(X, check_input=False), sample_weight=sample_weight)
+        # Scored on the CPU, where the targets are kept (see _base).
+        Y_hat = to_numpy(self._forward(X, check_input=False))
+        return r2_score(to_numpy(Y), Y_hat, sample_weight=to_numpy(sample_weight))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):

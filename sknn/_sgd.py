@@ -141,15 +141,18 @@ def adaptive_learning_rate(learning_rate):
 
 
 def momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov):
-    """One SGD step with momentum, in place: v ← μ v − η g, then θ moves.
+    """One SGD step with momentum: v ← μ v − η g, then θ moves.
+
+    Written as array expressions that return new arrays, so that it runs in
+    any array namespace (the array API standard has no ``out=``).
 
     Parameters
     ----------
-    theta : ndarray of shape (n_params,)
-        All weights and biases θ, updated in place.
-    velocity : ndarray of shape (n_params,)
-        The velocity v, updated in place.
-    grad : ndarray of shape (n_params,)
+    theta : array of shape (n_params,)
+        All weights and biases θ.
+    velocity : array of shape (n_params,)
+        The velocity v.
+    grad : array of shape (n_params,)
         ∂C/∂θ of the current mini-batch.
     learning_rate : float
         η.
@@ -158,26 +161,27 @@ def momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov):
     nesterov : bool
         Use Nesterov's momentum.
 
+    Returns
+    -------
+    theta, velocity : array of shape (n_params,)
+        θ and v after the step.
+
     Examples
     --------
     >>> import numpy as np
     >>> from sknn._sgd import momentum_step
-    >>> theta, v = np.array([1.0]), np.array([0.5])
-    >>> momentum_step(theta, v, np.array([2.0]), learning_rate=0.1, momentum=0.9,
-    ...               nesterov=False)
+    >>> theta, v = momentum_step(np.array([1.0]), np.array([0.5]), np.array([2.0]),
+    ...                          learning_rate=0.1, momentum=0.9, nesterov=False)
     >>> v, theta  # v = 0.9 * 0.5 - 0.1 * 2 = 0.25, θ = 1 + 0.25
     (array([0.25]), array([1.25]))
-    >>> momentum_step(theta, v, np.array([2.0]), learning_rate=0.1, momentum=0.9,
-    ...               nesterov=True)
-    >>> v, theta  # v = 0.9 * 0.25 - 0.2 = 0.025, θ = 1.25 + 0.9 * 0.025 - 0.2
+    >>> theta, v = momentum_step(theta, v, np.array([2.0]), learning_rate=0.1,
+    ...                          momentum=0.9, nesterov=True)
+    >>> v, theta  # v = 0.9 * 0.25 - 0.2 = 0.025, θ = 1.25 - 0.2 + 0.9 * 0.025
     (array([0.025]), array([1.0725]))
     """
     step = grad * learning_rate  # η g
-    velocity *= momentum
-    velocity -= step
+    velocity = velocity * momentum - step
     if nesterov:
-        # θ + μ v − η g, with the new v: a look-ahead along the velocity.
-        theta -= step
-        theta += velocity * momentum
-    else:
-        theta += velocity
+        # θ − η g + μ v, with the new v: a look-ahead along the velocity.
+        return theta - step + velocity * momentum, velocity
+    return theta + velocity, velocity

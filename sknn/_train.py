@@ -17,7 +17,8 @@ import numpy as np
 from . import _sgd_fast
 from ._backprop import backprop, penalty_gradient
 from ._losses import penalty
-from ._parameters import n_weights
+from ._array_api import get_namespace, take_rows
+from ._parameters import n_weights, unpack
 from ._sgd import minibatch_slices, momentum_step
 
 _KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -173,26 +174,38 @@ def reference_epoch(
     # _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and its
     # (α / m) W⁽ˡ⁾ in the gradient are computed once over that block per batch
     # instead of layer by layer: backprop itself runs with α = 0 below.
-    theta_w = theta[: n_weights(workspace.layer_units)]
+    xp = get_namespace(theta)
+    layer_units = workspace.layer_units
+    n_w = n_weights(layer_units)
+    theta_new, velocity_new = theta, velocity
     weighted_cost = total_weight = 0.0
     for batch in minibatch_slices(X.shape[0], batch_size):
         index = batch if order is None else order[batch]
-        s_b = None if sample_weight is None else sample_weight[index]
-        m = batch.stop - batch.start if s_b is None else float(s_b.sum())
+        s_b = None if sample_weight is None else take_rows(sample_weight, index)
+        m = batch.stop - batch.start if s_b is None else float(xp.sum(s_b))
         if m == 0:
             continue  # all weights zero: this batch carries no information
+        coefs, intercepts = unpack(theta_new, layer_units)
         C, coef_grads, intercept_grads = backprop(
-            X[index], Y[index], coefs, intercepts, loss=loss,
+            take_rows(X, index), take_rows(Y, index), coefs, intercepts, loss=loss,
             out_activation=out_activation, alpha=0.0, sample_weight=s_b,
         )
         # ∂C/∂θ laid out like θ: all ∂C/∂W⁽ˡ⁾, then all ∂C/∂b⁽ˡ⁾.
-        grad = np.concatenate([g.ravel() for g in coef_grads + intercept_grads])
+        grad = xp.concat([xp.reshape(g, (-1,)) for g in coef_grads + intercept_grads])
         if alpha:
+            theta_w = theta_new[:n_w]
             C += penalty([theta_w], alpha) / m
-            grad[: theta_w.size] += penalty_gradient(theta_w, alpha, m)
+            grad = xp.concat([grad[:n_w] + penalty_gradient(theta_w, alpha, m), grad[n_w:]])
         if not math.isfinite(C):
-            return math.nan, total_weight
+            weighted_cost = math.nan
+            break
         weighted_cost += m * C
         total_weight += m
-        momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov)
+        theta_new, velocity_new = momentum_step(
+            theta_new, velocity_new, grad, learning_rate, momentum, nesterov
+        )
+    # θ and v in place, as the kernel updates them (coefs and intercepts are
+    # views of θ for numpy).
+    theta[...] = theta_new
+    velocity[...] = velocity_new
     return weighted_cost, total_weight

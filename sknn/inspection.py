@@ -29,6 +29,12 @@ def _check_network(estimator):
             "data transformed by the steps before it."
         )
     check_is_fitted(estimator)
+    if not isinstance(estimator.coefs_[0], np.ndarray):
+        raise TypeError(
+            "sknn.inspection works on numpy models, but this one was fitted with array API "
+            f"dispatch on {type(estimator.coefs_[0]).__module__} arrays. Convert it with "
+            "sknn.model_to_numpy(estimator) and pass numpy X (and y)."
+        )
 
 
 def _input(estimator, X):
@@ -43,7 +49,7 @@ def _training_data(estimator, X, y, sample_weight):
     weights multiplied into the sample weights); changes nothing on it.
     """
     X, y = estimator._validate_X_y(X, y, reset=False)
-    sample_weight = estimator._validate_sample_weight(sample_weight, X)
+    sample_weight = estimator._validate_sample_weight(sample_weight, X.shape[0], X.dtype)
     Y, labels = estimator._validate_targets(y, first_pass=False, classes=None)
     sample_weight = estimator._weight_samples(
         labels, sample_weight, dtype=X.dtype, incremental=False
@@ -58,9 +64,7 @@ def _training_weights(estimator, dtype):
     They are ``coefs_`` and ``intercepts_`` themselves except for a regressor
     with ``target_std``, whose output layer trains on rescaled targets.
     """
-    theta, coefs, intercepts = pack(estimator.coefs_, estimator.intercepts_, dtype)
-    estimator._to_training_units(coefs, intercepts)
-    return theta, coefs, intercepts
+    return pack(*estimator._to_training_units(list(estimator.coefs_), list(estimator.intercepts_)), dtype)
 
 
 def _cost_settings(estimator):

@@ -40,6 +40,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._array_api import model_to_numpy, to_numpy
 from ._classifier import SigmoidMLPClassifier
 from ._regressor import SigmoidMLPRegressor
 
@@ -180,7 +181,7 @@ def _class_labels(scope, model):
     from onnx import TensorProto
     from skl2onnx.common.utils_classifier import get_label_classes
 
-    classes = np.asarray(get_label_classes(scope, model))
+    classes = np.asarray(get_label_classes(scope, model_to_numpy(model)))
     if classes.dtype.kind in "iub" or (
         classes.dtype.kind == "f" and np.array_equal(classes, np.round(classes))
     ):
@@ -289,6 +290,8 @@ def _forward_pass(graph, model, X):
     A = graph.node("Cast", [X], to=to)
     n_layers = len(model.coefs_)
     for l, (W, b) in enumerate(zip(model.coefs_, model.intercepts_), start=1):
+        # A model fitted on torch, CuPy… arrays exports its weights from the CPU.
+        W, b = to_numpy(W), to_numpy(b)
         Z = graph.node("Add", [graph.node("MatMul", [A, graph.constant(W)]), graph.constant(b)])
         if l < n_layers:
             A = graph.node("Sigmoid", [Z])

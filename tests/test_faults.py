@@ -55,8 +55,7 @@ def inject(monkeypatch, model, *, at_epoch, fault, record=None):
             fault(model)
         if record is not None:  # in y's units, as the fitted model will hold them
             coefs, intercepts = copy.deepcopy((model.coefs_, model.intercepts_))
-            model._from_training_units(coefs, intercepts)
-            record.append((coefs, intercepts))
+            record.append(model._from_training_units(coefs, intercepts))
         return result
 
     monkeypatch.setattr(sknn._base, "run_epoch", run_epoch)

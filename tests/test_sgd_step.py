@@ -51,7 +51,7 @@ from sklearn.utils.fixes import parse_version
 
 from sknn import SigmoidMLPRegressor
 from sknn._backprop import backprop, forward_pass
-from sknn._parameters import pack
+from sknn._parameters import pack, unpack
 from sknn._sgd import momentum_step
 
 L = np.log(3.0)
@@ -105,10 +105,11 @@ def test_backprop_gradients_by_hand():
 
 
 def test_momentum_step_without_momentum_is_the_textbook_step():
-    theta, coefs, intercepts = pack(COEFS, INTERCEPTS, np.float64)
+    theta, _, _ = pack(COEFS, INTERCEPTS, np.float64)
     grad, _, _ = pack(COEF_GRADS, INTERCEPT_GRADS, np.float64)
     velocity = np.zeros_like(theta)
-    momentum_step(theta, velocity, grad, learning_rate=ETA, momentum=0.0, nesterov=True)
+    theta, _ = momentum_step(theta, velocity, grad, learning_rate=ETA, momentum=0.0, nesterov=True)
+    coefs, intercepts = unpack(theta, [2, 2, 1])
     for got, expected in zip(coefs + intercepts, COEFS_AFTER + INTERCEPTS_AFTER):
         assert_allclose(got, expected, rtol=1e-13)
 
@@ -150,7 +151,7 @@ def test_momentum_and_nesterov_steps_by_hand():
     for nesterov, thetas in [(False, [0.8, 0.6]), (True, [0.7, 0.5])]:
         theta, velocity = np.array([1.0]), np.array([0.0])
         for g, expected in zip([2.0, 1.0], thetas):
-            momentum_step(
+            theta, velocity = momentum_step(
                 theta, velocity, np.array([g]), learning_rate=0.1, momentum=0.5, nesterov=nesterov
             )
             assert theta[0] == pytest.approx(expected, rel=1e-14)
