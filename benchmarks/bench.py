@@ -34,7 +34,11 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
+# Before SciPy is imported: case G trains on torch tensors with scikit-learn's
+# array API dispatch, which needs SciPy's array API support on.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -577,7 +581,7 @@ def compare_threads(repeats, log, n=20_000, epochs=10):
     rows = []
     for kind in ("sknn", "sklearn"):
         speedups = [a / b for a, b in zip(times[(kind, 1)], times[(kind, 2)])]
-        row = dict(case=f"G GridSearchCV threads, {kind}", library=kind,
+        row = dict(case=f"H GridSearchCV threads, {kind}", library=kind,
                    one_job=statistics.median(times[(kind, 1)]),
                    two_jobs=statistics.median(times[(kind, 2)]),
                    speedup=statistics.median(speedups),
@@ -586,6 +590,78 @@ def compare_threads(repeats, log, n=20_000, epochs=10):
         log(f"{row['case']:<36} 1 job {row['one_job']:6.2f} s  2 threads "
             f"{row['two_jobs']:6.2f} s  speed-up {row['speedup']:.2f}× "
             f"[{row['speedup_range'][0]:.2f}–{row['speedup_range'][1]:.2f}]")
+    return rows
+
+
+def data_G(n, seed=0):
+    """n × 784 in [0, 1], 10 classes, float32: an MNIST-sized problem."""
+    X, y = make_classification(
+        n_samples=n, n_features=784, n_informative=64, n_redundant=64, n_classes=10,
+        n_clusters_per_class=2, random_state=seed,
+    )
+    X = (X - X.min(0)) / (X.max(0) - X.min(0))
+    return X.astype(np.float32), y
+
+
+def compare_array_api(n, epochs, repeats, threads, log):
+    """One epoch of 784 → 512 → 512 → 10 at batch 1024, float32: kernel, torch CPU, torch CUDA.
+
+    The same SigmoidMLPClassifier, fed numpy (the compiled kernel) or torch
+    tensors with array API dispatch (the reference modules in torch), on the
+    CPU and, where there is one, on a CUDA GPU. Wall time per epoch (a GPU's
+    time is not the CPU's), median over repeats in rotating order; torch on
+    the CPU gets as many threads as BLAS. Skipped, with the reason, without
+    PyTorch; the CUDA row without a GPU.
+    """
+    try:
+        import torch
+    except ImportError:
+        log("G array API: skipped, PyTorch is not installed (pip install torch)")
+        return []
+    from sklearn import config_context
+
+    if threads:
+        torch.set_num_threads(threads)
+    X, y = data_G(n)
+    # The defaults otherwise ('auto' learning rate, the data-placed start).
+    p = dict(hidden_layer_sizes=(512, 512), batch_size=1024, max_iter=epochs, tol=0,
+             n_iter_no_change=10**6, random_state=0)
+    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    inputs = {"kernel": (X, y)}
+    inputs.update({f"torch {d}": (torch.asarray(X, device=d), torch.asarray(y, device=d))
+                   for d in devices})
+
+    def fit(label):
+        X_in, y_in = inputs[label]
+        model = SigmoidMLPClassifier(**p)
+        with config_context(array_api_dispatch=label != "kernel"):
+            if label == "torch cuda":
+                torch.cuda.synchronize()
+            t0 = time.perf_counter()
+            model.fit(X_in, y_in)
+            if label == "torch cuda":
+                torch.cuda.synchronize()
+            return (time.perf_counter() - t0) / epochs, model.loss_
+
+    labels = list(inputs)
+    times = {label: [] for label in labels}
+    losses = {}
+    for r in range(repeats):
+        for label in labels[r % len(labels):] + labels[:r % len(labels)]:
+            seconds, losses[label] = fit(label)
+            times[label].append(seconds)
+    kernel = statistics.median(times["kernel"])
+    rows = []
+    for label in labels:
+        epoch = statistics.median(times[label])
+        row = dict(case="G 784-512-512-10 float32", backend=label, n=n, epoch=epoch,
+                   relative=epoch / kernel, rows_per_s=n / epoch, loss=losses[label],
+                   device=torch.cuda.get_device_name() if label == "torch cuda" else "CPU")
+        rows.append(row)
+        log(f"G {label:<11} n={n:,}: {epoch:7.3f} s / epoch ({row['relative']:.2f}× the kernel's, "
+            f"{row['rows_per_s']:,.0f} rows/s), loss after {epochs} epochs {row['loss']:.6f}")
+    if "torch cuda" not in inputs:
+        log("G torch cuda: skipped, no CUDA GPU here")
     return rows
 
 
@@ -739,6 +815,23 @@ def write_docs(results, info, command, path):
                  f"{r['speedup']:.2f} ({r['speedup_range'][0]:.2f}–"
                  f"{r['speedup_range'][1]:.2f})"] for r in results["threads"]]
         lines += [_table(["library", "1 job, s", "2 threads, s", "speed-up"], rows), ""]
+    if results.get("array_api"):
+        n = results["array_api"][0]["n"]
+        lines += [
+            "On PyTorch, on the CPU and on a GPU", "-----------------------------------", "",
+            f"One epoch of 784 → 512 → 512 → 10 at batch 1024 on {n:,} rows of float32 "
+            "(an MNIST-sized problem): the same ``SigmoidMLPClassifier`` fed numpy (the "
+            "compiled kernel) or torch tensors with ``array_api_dispatch=True`` (the "
+            "reference modules, in torch). Wall time per epoch, median over the repeats; "
+            "torch on the CPU with as many threads as BLAS. The loss after the same "
+            "epochs shows that the backends train the same network.",
+            "",
+        ]
+        rows = [[r["backend"], r["device"], f"{r['epoch']:.3f}", f"{r['relative']:.2f}",
+                 f"{r['rows_per_s']:,.0f}", f"{r['loss']:.6f}"] for r in results["array_api"]]
+        lines += [_table(["backend", "device", "s / epoch", "× kernel", "rows / s", "loss"], rows), ""]
+        if not any(r["backend"] == "torch cuda" for r in results["array_api"]):
+            lines += ["No CUDA GPU was present on this machine: the GPU row is missing.", ""]
     if results.get("scaling"):
         lines += ["Scaling with the number of rows", "-------------------------------", "",
                   "sknn, case A, one epoch: time per row should stay constant.", ""]
@@ -772,8 +865,8 @@ def write_docs(results, info, command, path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", default="A,B,C,D,E,F,G",
-                        help="comma-separated subset of A,B,C,D,E,F,G")
+    parser.add_argument("--cases", default="A,B,C,D,E,F,G,H",
+                        help="comma-separated subset of A,B,C,D,E,F,G,H")
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats, smaller E and F: a smoke run of a minute or two")
     parser.add_argument("--repeats", type=int, default=None)
@@ -807,7 +900,8 @@ def main(argv=None):
     print(f"numpy {info['numpy']}, scipy {info['scipy']}, scikit-learn {info['sklearn']}, "
           f"sknn {info['sknn']}; {info['date']}; {repeats} repeats\n")
     log = lambda s: print(s, flush=True)  # noqa: E731
-    results = {"train": [], "predict": [], "scaling": [], "memory": [], "threads": []}
+    results = {"train": [], "predict": [], "scaling": [], "memory": [], "threads": [],
+               "array_api": []}
 
     if "A" in cases or "D" in cases:
         XA, yA = data_A()
@@ -843,6 +937,9 @@ def main(argv=None):
             results["memory"].append(stream)
 
     if "G" in cases:
+        results["array_api"] = compare_array_api(
+            5_000 if args.quick else 20_000, 2, repeats, args.blas_threads, log)
+    if "H" in cases:
         results["threads"] = compare_threads(repeats, log)
 
     if args.write_docs:

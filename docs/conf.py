@@ -14,6 +14,9 @@ import warnings
 
 # Document the source tree this file belongs to, installed or not.
 sys.path.insert(0, os.path.abspath(".."))
+# Before SciPy is first imported: scikit-learn dispatches to other array
+# namespaces (plot_gpu_pipeline.py) only with SciPy's array API support on.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import sknn  # noqa: E402
 

@@ -24,8 +24,8 @@ from sklearn.utils._array_api import (
     _convert_to_numpy,
     _is_numpy_namespace,
     _max_precision_float_dtype,
-    get_namespace_and_device,
 )
+from sklearn.utils._array_api import get_namespace_and_device as _sklearn_namespace_and_device
 from sklearn.utils.fixes import parse_version
 
 
@@ -36,9 +36,11 @@ MIN_SCIPY = "1.14"
 def get_namespace(*arrays):
     """The array namespace ``xp`` of ``arrays`` (sparse matrices and None ignored).
 
-    numpy (a numpy-compatible wrapper) unless array API dispatch is on and the
-    arrays come from another library: scikit-learn's
-    ``sklearn.utils._array_api.get_namespace``, which this calls.
+    numpy (scikit-learn's numpy-compatible wrapper) unless array API dispatch
+    is on and the arrays come from another library: then their namespace, as
+    ``sklearn.utils._array_api.get_namespace`` finds it, but without its
+    checks of the configuration on every call (tens of µs, in a function the
+    reference modules call for every equation of every mini-batch).
 
     Parameters
     ----------
@@ -57,7 +59,31 @@ def get_namespace(*arrays):
     >>> float(xp.sum(xp.exp(xp.zeros(2))))
     2.0
     """
-    return get_namespace_and_device(*arrays)[0]
+    others = [A for A in arrays if not (A is None or isinstance(A, np.ndarray) or sp.issparse(A))]
+    if not others or not get_config()["array_api_dispatch"]:
+        return _numpy_namespace()
+    return _compat().array_namespace(*others)
+
+
+def _numpy_namespace():
+    """scikit-learn's numpy namespace (array_api_compat.numpy, or its wrapper for numpy < 2)."""
+    global _NUMPY_XP
+    if _NUMPY_XP is None:
+        from sklearn.utils._array_api import get_namespace as sklearn_get_namespace
+
+        _NUMPY_XP = sklearn_get_namespace(np.empty(0))[0]
+    return _NUMPY_XP
+
+
+_NUMPY_XP = None
+
+
+def get_namespace_and_device(A):
+    """(xp, device) of one array: :func:`get_namespace`, and the array's device."""
+    xp = get_namespace(A)
+    if is_numpy(xp):
+        return xp, "cpu"
+    return xp, _compat().device(A)
 
 
 def is_numpy(xp):
@@ -100,7 +126,7 @@ def dispatching(X):
     """
     if not get_config()["array_api_dispatch"] or sp.issparse(X):
         return None
-    xp, is_array_api, device = get_namespace_and_device(X)
+    xp, is_array_api, device = _sklearn_namespace_and_device(X)
     if not is_array_api or is_numpy(xp):
         return None
     return xp, device
@@ -203,7 +229,7 @@ def take_rows(A, rows):
         return A[rows]
     if isinstance(rows, slice):  # the standard wants every axis named
         return A[(rows,) + (slice(None),) * (A.ndim - 1)]
-    xp, _, device = get_namespace_and_device(A)
+    xp, device = get_namespace_and_device(A)
     if isinstance(rows, np.ndarray):
         rows = xp.asarray(rows.astype(np.int64, copy=False), device=device)
     return xp.take(A, rows, axis=0)
@@ -217,8 +243,8 @@ def numpy_rows(A, rows):
 
 def same_device(A, B):
     """Whether A and B have one namespace and one device."""
-    xp_a, _, device_a = get_namespace_and_device(A)
-    xp_b, _, device_b = get_namespace_and_device(B)
+    xp_a, device_a = get_namespace_and_device(A)
+    xp_b, device_b = get_namespace_and_device(B)
     if is_numpy(xp_a) and is_numpy(xp_b):
         return True
     return xp_a is xp_b and device_a == device_b
@@ -247,8 +273,8 @@ def check_same_namespace(X, estimator, method):
             return
     elif same_device(X, W):
         return
-    xp_w, _, device_w = get_namespace_and_device(W)
-    xp_x, _, device_x = get_namespace_and_device(X)
+    xp_w, device_w = get_namespace_and_device(W)
+    xp_x, device_x = get_namespace_and_device(X)
     raise ValueError(
         f"Inputs passed to {type(estimator).__name__}.{method}() must use the same "
         "namespace and the same device as those passed to fit(): the model was fitted "

@@ -228,7 +228,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
 
     def _target_scale_like(self, W):
         """μ and s of the targets in the namespace, device and dtype of W."""
-        xp, _, device = get_namespace_and_device(W)
+        xp, device = get_namespace_and_device(W)
         return (
             to_device(to_numpy(self._y_shift), xp, device, W.dtype),
             to_device(to_numpy(self._y_scale), xp, device, W.dtype),

@@ -62,3 +62,16 @@ def test_flat_loop_takes_the_estimators_steps(bench, kind, dtype):
     assert np.abs(flat_theta - start).max() > 1e-3  # the epoch moved θ: not a trivial match
     rtol = 1e-10 if dtype == np.float64 else 1e-4
     assert_allclose(flat_theta, expected, rtol=rtol, atol=rtol * 1e-2)
+
+
+def test_case_G_trains_the_same_network_on_the_kernel_and_on_torch(bench):
+    """Case G times the kernel against torch: the same fit, so the same loss."""
+    pytest.importorskip("torch", reason="PyTorch is not installed (optional; pip install torch)")
+    from sknn._array_api import array_api_available
+
+    if not array_api_available():
+        pytest.skip("scikit-learn cannot dispatch to torch here (SciPy >= 1.14, SCIPY_ARRAY_API=1)")
+    rows = bench.compare_array_api(n=256, epochs=1, repeats=1, threads=1, log=lambda line: None)
+    by_backend = {row["backend"]: row for row in rows}
+    assert {"kernel", "torch cpu"} <= by_backend.keys()
+    assert by_backend["torch cpu"]["loss"] == pytest.approx(by_backend["kernel"]["loss"], rel=1e-5)
