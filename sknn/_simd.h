@@ -166,35 +166,104 @@ SKNN_CLONES static void sknn_exp_inplace_f(float *x, ptrdiff_t n)
         x[k] = sknn_exp_f(x[k]);
 }
 
-/* Z ← σ(Z + b) = 1 / (1 + e^−(Z + b)), row by row (b may be NULL):
- * _activations.sigmoid's four operations, in its order. */
-SKNN_CLONES static void sknn_sigmoid_bias_d(double *restrict Z, const double *restrict b,
-                                            ptrdiff_t rows, ptrdiff_t cols)
+/* e^x for σ only: the same reduction and polynomial as sknn_exp_d/_f, but
+ * 2^k applied in one multiplication, as (2p) 2^(k − 1), which is exact
+ * wherever the result is a normal number. That leaves out only the
+ * subnormal range of e^x, and there σ does not need it: where e^−z is below
+ * 2^−53 (2^−24 in float), 1 + e^−z rounds to exactly 1 and so does σ. So
+ * below x = −700 (−86 in float) the result is 0, and 1 / (1 + e^−z) is then
+ * bit for bit what 1 / (1 + sknn_exp_d(−z)) gives, for every z, NaN and ±∞
+ * included; it saves the split of 2^k into two halves (a third of the
+ * operations after the polynomial). */
+static inline double sknn_exp_for_sigmoid_d(double x)
 {
-    for (ptrdiff_t i = 0; i < rows; i++) {
-        double *restrict z = Z + i * cols;
-        if (b)
-            for (ptrdiff_t j = 0; j < cols; j++)
-                z[j] = 1.0 / (1.0 + sknn_exp_d(-(z[j] + b[j])));
-        else
-            for (ptrdiff_t j = 0; j < cols; j++)
-                z[j] = 1.0 / (1.0 + sknn_exp_d(-z[j]));
-    }
+    SKNN_CONTRACT
+    const double log2e = 1.4426950408889634;
+    const double ln2_hi = 6.93147180369123816490e-01;
+    const double ln2_lo = 1.90821492927058770002e-10;
+    const double shift = 6755399441055744.0;       /* 1.5 * 2^52 */
+    double xc = x > 710.0 ? 710.0 : x;            /* k ≤ 1024 */
+    xc = xc < -700.0 ? -700.0 : xc;               /* k ≥ −1010 */
+    double t = xc * log2e + shift;
+    double k = t - shift;
+    double r = (xc - k * ln2_hi) - k * ln2_lo;
+    double p = 1.0 / 6227020800.0;                 /* 1/13!, as sknn_exp_d */
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    uint64_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    bits = (bits + 1022) << 52;                    /* 2^(k − 1), k − 1 in [−1011, 1023] */
+    double scale;
+    memcpy(&scale, &bits, sizeof scale);
+    double y = (p + p) * scale;
+    y = x > 709.782712893384 ? INFINITY : y;
+    y = x < -700.0 ? 0.0 : y;
+    return x != x ? x : y;
 }
 
-SKNN_CLONES static void sknn_sigmoid_bias_f(float *restrict Z, const float *restrict b,
-                                            ptrdiff_t rows, ptrdiff_t cols)
+static inline float sknn_exp_for_sigmoid_f(float x)
 {
-    for (ptrdiff_t i = 0; i < rows; i++) {
-        float *restrict z = Z + i * cols;
-        if (b)
-            for (ptrdiff_t j = 0; j < cols; j++)
-                z[j] = 1.0f / (1.0f + sknn_exp_f(-(z[j] + b[j])));
-        else
-            for (ptrdiff_t j = 0; j < cols; j++)
-                z[j] = 1.0f / (1.0f + sknn_exp_f(-z[j]));
-    }
+    SKNN_CONTRACT
+    const float log2e = 1.44269504f;
+    const float ln2_hi = 0.693145751953125f;
+    const float ln2_lo = 1.428606765330187045e-06f;
+    const float shift = 12582912.0f;               /* 1.5 * 2^23 */
+    float xc = x > 89.0f ? 89.0f : x;             /* k ≤ 128 */
+    xc = xc < -86.0f ? -86.0f : xc;               /* k ≥ −124 */
+    float t = xc * log2e + shift;
+    float k = t - shift;
+    float r = (xc - k * ln2_hi) - k * ln2_lo;
+    float p = 1.0f / 5040.0f;                      /* 1/7!, as sknn_exp_f */
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    uint32_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    bits = (bits + 126) << 23;                     /* 2^(k − 1), k − 1 in [−125, 127] */
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    float y = (p + p) * scale;
+    y = x > 88.72283935546875f ? INFINITY : y;
+    y = x < -86.0f ? 0.0f : y;
+    return x != x ? x : y;
 }
+
+/* Z ← σ(Z + b) = 1 / (1 + e^−(Z + b)) (b may be NULL): _activations.sigmoid's
+ * four operations, in its order. The bias is added row by row first, then σ
+ * runs over the whole block as one flat array, so that the vector loop has
+ * one remainder per block instead of one per row (100 units a row is 12
+ * vectors of 8 doubles and 4 left over; 32 rows of them are 3200 = 400
+ * vectors and none). z + b is the same rounded sum either way. */
+#define SKNN_SIGMOID_BIAS(name, type, exp_for_sigmoid)                         \
+    SKNN_CLONES static void name(type *restrict Z, const type *restrict b,    \
+                                 ptrdiff_t rows, ptrdiff_t cols)               \
+    {                                                                          \
+        if (b)                                                                 \
+            for (ptrdiff_t i = 0; i < rows; i++) {                             \
+                type *restrict z = Z + i * cols;                               \
+                for (ptrdiff_t j = 0; j < cols; j++)                           \
+                    z[j] = z[j] + b[j];                                        \
+            }                                                                  \
+        for (ptrdiff_t k = 0; k < rows * cols; k++)                            \
+            Z[k] = (type)1 / ((type)1 + exp_for_sigmoid(-Z[k]));               \
+    }
+SKNN_SIGMOID_BIAS(sknn_sigmoid_bias_d, double, sknn_exp_for_sigmoid_d)
+SKNN_SIGMOID_BIAS(sknn_sigmoid_bias_f, float, sknn_exp_for_sigmoid_f)
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
