@@ -66,10 +66,10 @@ cdef extern from "_simd.h" nogil:
     void sknn_exp_inplace_f(float *x, Py_ssize_t n)
     void sknn_sigmoid_bias_d(double *Z, const double *b, Py_ssize_t rows, Py_ssize_t cols)
     void sknn_sigmoid_bias_f(float *Z, const float *b, Py_ssize_t rows, Py_ssize_t cols)
-    void sknn_momentum_step_d(double *theta, double *velocity, const double *grad,
+    double sknn_momentum_step_d(double *theta, double *velocity, const double *grad,
                               Py_ssize_t n, double penalty, double eta, double mu,
                               int nesterov)
-    void sknn_momentum_step_f(float *theta, float *velocity, const float *grad,
+    double sknn_momentum_step_f(float *theta, float *velocity, const float *grad,
                               Py_ssize_t n, float penalty, float eta, float mu, int nesterov)
     void sknn_times_sigmoid_derivative_d(double *delta, const double *A, Py_ssize_t n)
     void sknn_times_sigmoid_derivative_f(float *delta, const float *A, Py_ssize_t n)
@@ -315,29 +315,35 @@ cdef inline double sum_of_squares(const floating *x, Py_ssize_t n) noexcept nogi
         return sknn_sum_of_squares_d(x, n)
 
 
-cdef inline void step_block(floating *theta, floating *velocity, const floating *grad,
-                            Py_ssize_t n, floating penalty, floating eta, floating mu,
-                            bint nesterov) noexcept nogil:
-    """g ← g + penalty θ; v ← μ v − η g; θ ← θ + v (or θ − η g + μ v), element-wise."""
+cdef inline double step_block(floating *theta, floating *velocity, const floating *grad,
+                              Py_ssize_t n, floating penalty, floating eta, floating mu,
+                              bint nesterov) noexcept nogil:
+    """g ← g + penalty θ; v ← μ v − η g; θ ← θ + v (or θ − η g + μ v), element-wise.
+
+    Returns Σ θ² of the new θ, as ``sum_of_squares`` would sum it.
+    """
     if floating is float:
-        sknn_momentum_step_f(theta, velocity, grad, n, penalty, eta, mu, nesterov)
+        return sknn_momentum_step_f(theta, velocity, grad, n, penalty, eta, mu, nesterov)
     else:
-        sknn_momentum_step_d(theta, velocity, grad, n, penalty, eta, mu, nesterov)
+        return sknn_momentum_step_d(theta, velocity, grad, n, penalty, eta, mu, nesterov)
 
 
-cdef inline void momentum_step(floating *theta, floating *velocity, floating *grad,
-                               Py_ssize_t n_params, Py_ssize_t n_weights, floating penalty,
-                               floating eta, floating mu, bint nesterov) noexcept nogil:
+cdef inline double momentum_step(floating *theta, floating *velocity, floating *grad,
+                                 Py_ssize_t n_params, Py_ssize_t n_weights, floating penalty,
+                                 floating eta, floating mu, bint nesterov) noexcept nogil:
     """g ← g + (α / m) W on the weight block (``penalty_gradient``), then the step.
 
     v ← μ v − η g; θ ← θ + v, or with Nesterov θ ← θ − η g + μ v (the new v):
     element by element the operations of ``_sgd.momentum_step``, in its order,
     in one pass over θ: the weights (with their L2 term, taken before θₖ
-    moves), then the biases (without).
+    moves), then the biases (without). Returns ‖W‖² of the new weights (the
+    next batch's penalty), taken in the same pass.
     """
-    step_block(theta, velocity, grad, n_weights, penalty, eta, mu, nesterov)
+    cdef double weights_squared = step_block(theta, velocity, grad, n_weights, penalty, eta,
+                                             mu, nesterov)
     step_block(theta + n_weights, velocity + n_weights, grad + n_weights,
                n_params - n_weights, 0, eta, mu, nesterov)
+    return weights_squared
 
 
 # ---------------------------------------------------------------- the network
@@ -412,9 +418,12 @@ cdef inline void forward_pass(const Layout *net, const floating *theta, const fl
 cdef inline double batch_cost(const Layout *net, const floating *theta, const floating *X,
                               const floating *Y, const floating *s, double m,
                               floating *work, floating *Z_out, floating *log_normalizer,
-                              int activation, int loss, double alpha, Py_ssize_t n_weights,
+                              int activation, int loss, double alpha, double weights_squared,
                               int rows) noexcept nogil:
     """Forward pass and C = (1/m) Σᵢ sᵢ lossᵢ + (α / 2m) ‖W‖² of one batch.
+
+    ``weights_squared`` is ‖W‖² = ``sum_of_squares`` over the weight block of
+    θ, which the previous batch's ``momentum_step`` returned.
 
     The sums are cast to θ's dtype before they are used, so that a float32
     cost overflows to ∞ where the reference's float32 sums do.
@@ -431,7 +440,7 @@ cdef inline double batch_cost(const Layout *net, const floating *theta, const fl
         loss_sum = binary_log_loss(Z_out, Y, s, rows, n_out)
     C = <floating>loss_sum / m
     if alpha != 0:
-        C = C + 0.5 * alpha * <floating>sum_of_squares(theta, n_weights) / m
+        C = C + 0.5 * alpha * <floating>weights_squared / m
     return C
 
 
@@ -487,11 +496,13 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
     cdef const floating *X_batch
     cdef const floating *Y_batch
     cdef const floating *s_batch
-    cdef double m, C, weighted_cost = 0
+    cdef double m, C, weighted_cost = 0, weights_squared = 0
     cdef floating m_sum
     for i in range(L):
         n_params += net.units[i + 1]
     total_weight[0] = 0
+    if alpha != 0:  # ‖W‖² for the first batch; each step returns the next one's
+        weights_squared = sum_of_squares(theta, n_weights)
     start = 0
     while start < n_samples:
         n = min(batch_size, n_samples - start)
@@ -519,16 +530,16 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
             if m == 0:
                 continue  # all weights zero: this batch carries no information
         C = batch_cost(net, theta, X_batch, Y_batch, s_batch, m, work, Z_out,
-                       log_normalizer, activation, loss, alpha, n_weights, <int>n)
+                       log_normalizer, activation, loss, alpha, weights_squared, <int>n)
         if not isfinite(C):
             return NAN
         weighted_cost += m * C
         total_weight[0] += m
         backprop(net, theta, X_batch, Y_batch, s_batch, m, work, deltas, grad, activation,
                  loss, <int>n)
-        momentum_step(theta, velocity, grad, n_params, n_weights,
-                      <floating>(alpha / m) if alpha != 0 else 0,
-                      <floating>learning_rate, <floating>momentum, nesterov)
+        weights_squared = momentum_step(theta, velocity, grad, n_params, n_weights,
+                                        <floating>(alpha / m) if alpha != 0 else 0,
+                                        <floating>learning_rate, <floating>momentum, nesterov)
     return weighted_cost
 
 

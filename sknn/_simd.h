@@ -286,17 +286,24 @@ SKNN_CLONES static void sknn_times_sigmoid_derivative_f(float *restrict delta,
 }
 
 /* Σ x² in double, in eight interleaved partial sums (as a BLAS dot does):
- * one running sum would wait for every addition to finish before the next. */
+ * one running sum would wait for every addition to finish before the next.
+ * sknn_sum_of_squares_chunk adds x[0..n) to the partial sums (n a multiple
+ * of 8, or the end of the array: the rest goes to *total). */
 #define SKNN_SUM_OF_SQUARES(name, type)                                        \
-    SKNN_CLONES static double name(const type *restrict x, ptrdiff_t n)        \
+    static inline void name##_chunk(const type *restrict x, ptrdiff_t n,       \
+                                    double *restrict partial, double *total)   \
     {                                                                          \
-        double partial[8] = {0, 0, 0, 0, 0, 0, 0, 0}, total = 0;              \
         ptrdiff_t k = 0;                                                       \
         for (; k + 8 <= n; k += 8)                                             \
             for (int j = 0; j < 8; j++)                                        \
                 partial[j] += (double)x[k + j] * (double)x[k + j];             \
         for (; k < n; k++)                                                     \
-            total += (double)x[k] * (double)x[k];                              \
+            *total += (double)x[k] * (double)x[k];                             \
+    }                                                                          \
+    SKNN_CLONES static double name(const type *restrict x, ptrdiff_t n)        \
+    {                                                                          \
+        double partial[8] = {0, 0, 0, 0, 0, 0, 0, 0}, total = 0;              \
+        name##_chunk(x, n, partial, &total);                                   \
         for (int j = 0; j < 8; j++)                                            \
             total += partial[j];                                               \
         return total;                                                          \
@@ -308,32 +315,34 @@ SKNN_SUM_OF_SQUARES(sknn_sum_of_squares_f, float)
  * block, 0 on the biases):
  *     g ← g + penalty θ,  v ← μ v − η g,  θ ← θ + v   (or θ − η g + μ v, Nesterov)
  * element by element, each operation rounded as in _sgd.momentum_step
- * (outside the contraction region above: no fused multiply-adds here). */
-SKNN_CLONES static void sknn_momentum_step_d(double *restrict theta, double *restrict velocity,
-                                             const double *restrict grad, ptrdiff_t n,
-                                             double penalty, double eta, double mu,
-                                             int nesterov)
-{
-    for (ptrdiff_t k = 0; k < n; k++) {
-        double g = penalty != 0 ? grad[k] + theta[k] * penalty : grad[k];
-        double step = g * eta;
-        double v = velocity[k] * mu - step;
-        velocity[k] = v;
-        theta[k] = nesterov ? (theta[k] - step) + v * mu : theta[k] + v;
+ * (outside the contraction region above: no fused multiply-adds here).
+ * Returns Σ θ² of the block's new θ, summed exactly as sknn_sum_of_squares
+ * sums it (the same partial sums in the same order), taken chunk by chunk
+ * while the chunk is still in the L1 cache: the next batch's L2 penalty ‖W‖²
+ * comes from this pass instead of another one over W. */
+#define SKNN_STEP_CHUNK 512  /* elements, a multiple of 8 */
+#define SKNN_MOMENTUM_STEP(name, type, sum_of_squares_chunk)                   \
+    SKNN_CLONES static double name(type *restrict theta, type *restrict velocity, \
+                                   const type *restrict grad, ptrdiff_t n,     \
+                                   type penalty, type eta, type mu, int nesterov) \
+    {                                                                          \
+        double partial[8] = {0, 0, 0, 0, 0, 0, 0, 0}, total = 0;              \
+        for (ptrdiff_t start = 0; start < n; start += SKNN_STEP_CHUNK) {       \
+            ptrdiff_t end = n - start < SKNN_STEP_CHUNK ? n : start + SKNN_STEP_CHUNK; \
+            for (ptrdiff_t k = start; k < end; k++) {                          \
+                type g = penalty != 0 ? grad[k] + theta[k] * penalty : grad[k]; \
+                type step = g * eta;                                           \
+                type v = velocity[k] * mu - step;                              \
+                velocity[k] = v;                                               \
+                theta[k] = nesterov ? (theta[k] - step) + v * mu : theta[k] + v; \
+            }                                                                  \
+            sum_of_squares_chunk(theta + start, end - start, partial, &total); \
+        }                                                                      \
+        for (int j = 0; j < 8; j++)                                            \
+            total += partial[j];                                               \
+        return total;                                                          \
     }
-}
-
-SKNN_CLONES static void sknn_momentum_step_f(float *restrict theta, float *restrict velocity,
-                                             const float *restrict grad, ptrdiff_t n,
-                                             float penalty, float eta, float mu, int nesterov)
-{
-    for (ptrdiff_t k = 0; k < n; k++) {
-        float g = penalty != 0 ? grad[k] + theta[k] * penalty : grad[k];
-        float step = g * eta;
-        float v = velocity[k] * mu - step;
-        velocity[k] = v;
-        theta[k] = nesterov ? (theta[k] - step) + v * mu : theta[k] + v;
-    }
-}
+SKNN_MOMENTUM_STEP(sknn_momentum_step_d, double, sknn_sum_of_squares_d_chunk)
+SKNN_MOMENTUM_STEP(sknn_momentum_step_f, float, sknn_sum_of_squares_f_chunk)
 
 #endif
