@@ -39,7 +39,7 @@ momentum step) are in ``_simd.h``, compiled once per CPU family.
 # SPDX-License-Identifier: BSD-3-Clause
 
 from cython cimport floating
-from libc.math cimport NAN, exp, isfinite, log, log1p, logf
+from libc.math cimport NAN, exp, isfinite, log1p
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 from scipy.linalg.cython_blas cimport dgemm, sgemm
@@ -73,6 +73,8 @@ cdef extern from "_simd.h" nogil:
                               Py_ssize_t n, float penalty, float eta, float mu, int nesterov)
     void sknn_times_sigmoid_derivative_d(double *delta, const double *A, Py_ssize_t n)
     void sknn_times_sigmoid_derivative_f(float *delta, const float *A, Py_ssize_t n)
+    void sknn_softmax_d(double *Z, double *log_normalizer, Py_ssize_t rows, Py_ssize_t cols)
+    void sknn_softmax_f(float *Z, float *log_normalizer, Py_ssize_t rows, Py_ssize_t cols)
     double sknn_sum_of_squares_d(const double *x, Py_ssize_t n)
     double sknn_sum_of_squares_f(const float *x, Py_ssize_t n)
 
@@ -139,45 +141,19 @@ cdef inline void exp_inplace(floating *x, Py_ssize_t n) noexcept nogil:
         sknn_exp_inplace_d(x, n)
 
 
-cdef inline floating log_(floating x) noexcept nogil:
-    if floating is float:
-        return logf(x)
-    else:
-        return log(x)
-
-
 cdef inline void softmax(floating *Z, floating *log_normalizer, Py_ssize_t rows,
                          Py_ssize_t cols) noexcept nogil:
     """Row-wise softmax in place; log Σⱼ e^(zⱼ) of each row into ``log_normalizer``.
 
-    As ``_activations.softmax``: the row maximum is subtracted first, the
-    row is divided by its sum; ``log_normalizer`` may be NULL (prediction).
-    The exponentials of all rows are taken in one vectorised pass.
+    As ``_activations.softmax``: the row maximum is subtracted first (NaN
+    if the row has a NaN, as np.max), the row is divided by its sum;
+    ``log_normalizer`` may be NULL (prediction). The exponentials of all rows
+    are taken in one vectorised pass (``_simd.h``).
     """
-    cdef Py_ssize_t i, j
-    cdef floating z_max, row_sum
-    cdef floating *z
-    for i in range(rows):
-        z = Z + i * cols
-        z_max = z[0]
-        for j in range(1, cols):
-            # NaN propagates like np.maximum: once z_max is NaN it stays NaN.
-            if z[j] > z_max or z[j] != z[j]:
-                z_max = z[j]
-        for j in range(cols):
-            z[j] = z[j] - z_max
-        if log_normalizer != NULL:
-            log_normalizer[i] = z_max  # completed below: log Σⱼ e^(zⱼ − max z) + max z
-    exp_inplace(Z, rows * cols)
-    for i in range(rows):
-        z = Z + i * cols
-        row_sum = 0
-        for j in range(cols):
-            row_sum = row_sum + z[j]
-        if log_normalizer != NULL:
-            log_normalizer[i] = log_(row_sum) + log_normalizer[i]
-        for j in range(cols):
-            z[j] = z[j] / row_sum
+    if floating is float:
+        sknn_softmax_f(Z, log_normalizer, rows, cols)
+    else:
+        sknn_softmax_d(Z, log_normalizer, rows, cols)
 
 
 cdef inline void output_activation(floating *Z_out, floating *Y_hat, floating *log_normalizer,

@@ -265,6 +265,46 @@ static inline float sknn_exp_for_sigmoid_f(float x)
 SKNN_SIGMOID_BIAS(sknn_sigmoid_bias_d, double, sknn_exp_for_sigmoid_d)
 SKNN_SIGMOID_BIAS(sknn_sigmoid_bias_f, float, sknn_exp_for_sigmoid_f)
 
+/* Row-wise softmax in place, as _activations.softmax: each row's maximum
+ * subtracted (NaN if the row has a NaN, as np.max), e^z over the whole block
+ * in one vector pass, each row divided by its sum; log Σⱼ e^(zⱼ) of each row
+ * into log_normalizer unless it is NULL (prediction). The maximum is a
+ * select, not a branch: which of the row's entries is largest is data, and
+ * a branch on it is mispredicted about once a row. */
+#define SKNN_SOFTMAX(name, type, exp, log)                                     \
+    SKNN_CLONES static void name(type *restrict Z, type *restrict log_normalizer, \
+                                 ptrdiff_t rows, ptrdiff_t cols)               \
+    {                                                                          \
+        for (ptrdiff_t i = 0; i < rows; i++) {                                 \
+            type *restrict z = Z + i * cols;                                   \
+            type z_max = z[0];                                                 \
+            int has_nan = 0;                                                   \
+            for (ptrdiff_t j = 1; j < cols; j++)                               \
+                z_max = z[j] > z_max ? z[j] : z_max;                           \
+            for (ptrdiff_t j = 0; j < cols; j++)                               \
+                has_nan |= z[j] != z[j];                                       \
+            z_max = has_nan ? (type)NAN : z_max;                               \
+            for (ptrdiff_t j = 0; j < cols; j++)                               \
+                z[j] = z[j] - z_max;                                           \
+            if (log_normalizer)                                                \
+                log_normalizer[i] = z_max;  /* completed below */              \
+        }                                                                      \
+        for (ptrdiff_t k = 0; k < rows * cols; k++)                            \
+            Z[k] = exp(Z[k]);                                                  \
+        for (ptrdiff_t i = 0; i < rows; i++) {                                 \
+            type *restrict z = Z + i * cols;                                   \
+            type row_sum = 0;                                                  \
+            for (ptrdiff_t j = 0; j < cols; j++)                               \
+                row_sum = row_sum + z[j];                                      \
+            if (log_normalizer)                                                \
+                log_normalizer[i] = log(row_sum) + log_normalizer[i];          \
+            for (ptrdiff_t j = 0; j < cols; j++)                               \
+                z[j] = z[j] / row_sum;                                         \
+        }                                                                      \
+    }
+SKNN_SOFTMAX(sknn_softmax_d, double, sknn_exp_d, log)
+SKNN_SOFTMAX(sknn_softmax_f, float, sknn_exp_f, logf)
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
