@@ -94,7 +94,8 @@ cdef extern from *:
 # How many rows ahead gather_rows asks for the rows it will copy: the rows of
 # a shuffled batch lie anywhere in X, so each begins with a cache miss, and a
 # copy loop by itself keeps only a few of them in flight at once.
-DEF GATHER_AHEAD = 16
+cdef enum:
+    GATHER_AHEAD = 16
 
 
 # ---------------------------------------------------------------- BLAS
