@@ -67,10 +67,11 @@ cdef extern from "_simd.h" nogil:
     void sknn_sigmoid_bias_d(double *Z, const double *b, Py_ssize_t rows, Py_ssize_t cols)
     void sknn_sigmoid_bias_f(float *Z, const float *b, Py_ssize_t rows, Py_ssize_t cols)
     double sknn_momentum_step_d(double *theta, double *velocity, const double *grad,
-                              Py_ssize_t n, double penalty, double eta, double mu,
-                              int nesterov)
+                                Py_ssize_t n, double penalty, double eta, double mu,
+                                int nesterov, int want_sum)
     double sknn_momentum_step_f(float *theta, float *velocity, const float *grad,
-                              Py_ssize_t n, float penalty, float eta, float mu, int nesterov)
+                                Py_ssize_t n, float penalty, float eta, float mu, int nesterov,
+                                int want_sum)
     void sknn_times_sigmoid_derivative_d(double *delta, const double *A, Py_ssize_t n)
     void sknn_times_sigmoid_derivative_f(float *delta, const float *A, Py_ssize_t n)
     void sknn_softmax_d(double *Z, double *log_normalizer, Py_ssize_t rows, Py_ssize_t cols)
@@ -312,32 +313,36 @@ cdef inline double sum_of_squares(const floating *x, Py_ssize_t n) noexcept nogi
 
 cdef inline double step_block(floating *theta, floating *velocity, const floating *grad,
                               Py_ssize_t n, floating penalty, floating eta, floating mu,
-                              bint nesterov) noexcept nogil:
+                              bint nesterov, bint want_sum) noexcept nogil:
     """g ← g + penalty θ; v ← μ v − η g; θ ← θ + v (or θ − η g + μ v), element-wise.
 
-    Returns Σ θ² of the new θ, as ``sum_of_squares`` would sum it.
+    Returns Σ θ² of the new θ, as ``sum_of_squares`` would sum it (with
+    ``want_sum``; else 0).
     """
     if floating is float:
-        return sknn_momentum_step_f(theta, velocity, grad, n, penalty, eta, mu, nesterov)
+        return sknn_momentum_step_f(theta, velocity, grad, n, penalty, eta, mu, nesterov,
+                                    want_sum)
     else:
-        return sknn_momentum_step_d(theta, velocity, grad, n, penalty, eta, mu, nesterov)
+        return sknn_momentum_step_d(theta, velocity, grad, n, penalty, eta, mu, nesterov,
+                                    want_sum)
 
 
 cdef inline double momentum_step(floating *theta, floating *velocity, floating *grad,
                                  Py_ssize_t n_params, Py_ssize_t n_weights, floating penalty,
-                                 floating eta, floating mu, bint nesterov) noexcept nogil:
+                                 floating eta, floating mu, bint nesterov,
+                                 bint want_sum) noexcept nogil:
     """g ← g + (α / m) W on the weight block (``penalty_gradient``), then the step.
 
     v ← μ v − η g; θ ← θ + v, or with Nesterov θ ← θ − η g + μ v (the new v):
     element by element the operations of ``_sgd.momentum_step``, in its order,
     in one pass over θ: the weights (with their L2 term, taken before θₖ
-    moves), then the biases (without). Returns ‖W‖² of the new weights (the
-    next batch's penalty), taken in the same pass.
+    moves), then the biases (without). With ``want_sum``, returns ‖W‖² of
+    the new weights (the next batch's penalty), taken in the same pass.
     """
     cdef double weights_squared = step_block(theta, velocity, grad, n_weights, penalty, eta,
-                                             mu, nesterov)
+                                             mu, nesterov, want_sum)
     step_block(theta + n_weights, velocity + n_weights, grad + n_weights,
-               n_params - n_weights, 0, eta, mu, nesterov)
+               n_params - n_weights, 0, eta, mu, nesterov, False)
     return weights_squared
 
 
@@ -542,7 +547,8 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
                  loss, <int>n)
         weights_squared = momentum_step(theta, velocity, grad, n_params, n_weights,
                                         <floating>(alpha / m) if alpha != 0 else 0,
-                                        <floating>learning_rate, <floating>momentum, nesterov)
+                                        <floating>learning_rate, <floating>momentum, nesterov,
+                                        alpha != 0)
     return weighted_cost
 
 

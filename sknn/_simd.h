@@ -356,15 +356,17 @@ SKNN_SUM_OF_SQUARES(sknn_sum_of_squares_f, float)
  *     g ← g + penalty θ,  v ← μ v − η g,  θ ← θ + v   (or θ − η g + μ v, Nesterov)
  * element by element, each operation rounded as in _sgd.momentum_step
  * (outside the contraction region above: no fused multiply-adds here).
- * Returns Σ θ² of the block's new θ, summed exactly as sknn_sum_of_squares
- * sums it (the same partial sums in the same order), taken chunk by chunk
- * while the chunk is still in the L1 cache: the next batch's L2 penalty ‖W‖²
- * comes from this pass instead of another one over W. */
+ * With want_sum, returns Σ θ² of the block's new θ, summed exactly as
+ * sknn_sum_of_squares sums it (the same partial sums in the same order),
+ * taken chunk by chunk while the chunk is still in the L1 cache: the next
+ * batch's L2 penalty ‖W‖² comes from this pass instead of another one over W.
+ * Without, returns 0. */
 #define SKNN_STEP_CHUNK 512  /* elements, a multiple of 8 */
 #define SKNN_MOMENTUM_STEP(name, type, sum_of_squares_chunk)                   \
     SKNN_CLONES static double name(type *restrict theta, type *restrict velocity, \
                                    const type *restrict grad, ptrdiff_t n,     \
-                                   type penalty, type eta, type mu, int nesterov) \
+                                   type penalty, type eta, type mu, int nesterov, \
+                                   int want_sum)                               \
     {                                                                          \
         double partial[8] = {0, 0, 0, 0, 0, 0, 0, 0}, total = 0;              \
         for (ptrdiff_t start = 0; start < n; start += SKNN_STEP_CHUNK) {       \
@@ -376,7 +378,8 @@ SKNN_SUM_OF_SQUARES(sknn_sum_of_squares_f, float)
                 velocity[k] = v;                                               \
                 theta[k] = nesterov ? (theta[k] - step) + v * mu : theta[k] + v; \
             }                                                                  \
-            sum_of_squares_chunk(theta + start, end - start, partial, &total); \
+            if (want_sum)                                                      \
+                sum_of_squares_chunk(theta + start, end - start, partial, &total); \
         }                                                                      \
         for (int j = 0; j < 8; j++)                                            \
             total += partial[j];                                               \
