@@ -32,8 +32,8 @@ No numpy C-API: typed memoryviews only, so the extension built against one
 numpy runs with every numpy the package supports. The whole epoch runs
 without the GIL; nothing here is shared between calls (each call allocates
 its own work arrays), so threads may train or predict concurrently. The
-element-wise loops that gain from wider vectors (e^x, σ, σ′ ⊙ δ, ‖W‖², the
-momentum step) are in ``_simd.h``, compiled once per CPU family.
+element-wise loops that gain from wider vectors (e^x, σ, the softmax, σ′ ⊙ δ,
+‖W‖², the momentum step) are in ``_simd.h``, compiled once per CPU family.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause

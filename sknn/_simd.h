@@ -1,6 +1,6 @@
 /* The kernel's element-wise loops that are compiled once per CPU family:
- * e^x, the sigmoid, δ ⊙ σ′, Σ x² and the momentum step over contiguous
- * arrays, for sknn/_sgd_fast.pyx.
+ * e^x, the sigmoid, the softmax, δ ⊙ σ′, Σ x² and the momentum step (with
+ * the next batch's Σ W²) over contiguous arrays, for sknn/_sgd_fast.pyx.
  *
  * e^x.
  * libm's exp is a function call per element, which stops the compiler from
