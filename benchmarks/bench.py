@@ -51,6 +51,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
 
 import sknn  # noqa: E402
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor  # noqa: E402
+from sknn._backprop import default_chunk_rows  # noqa: E402
 
 warnings.simplefilter("ignore", ConvergenceWarning)
 
@@ -362,7 +363,7 @@ def compare_prediction(name, X, y, hidden, batch_size, lr, repeats, log):
     ours, theirs = make_pair("classifier", p)
     ours.fit(X, y)
     theirs.fit(X, y)
-    chunk = max(64, (1 << 18) // max(hidden))  # as sknn._backprop.predict_output
+    chunk = default_chunk_rows([X.shape[1], *hidden, 10])  # as sknn._backprop.predict_output
     products = [np.empty((chunk, W.shape[1]), X.dtype) for W in ours.coefs_]
 
     def floor(exp=False):

@@ -109,6 +109,29 @@ def forward_pass(X, coefs, intercepts, out_activation):
     return A, Z_out
 
 
+def default_chunk_rows(layer_units):
+    """Rows per chunk of :func:`predict_output`.
+
+    About 256k activations of the widest layer, or fewer where that keeps
+    every product A⁽ˡ⁻¹⁾W⁽ˡ⁾ of a chunk within 10⁶ multiply-adds (with at
+    least 64 rows): BLAS multiplies matrices that small without packing them
+    first (OpenBLAS's small-matrix kernels), which for a narrow network is
+    faster than any larger chunk.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        Units per layer, input first.
+
+    Returns
+    -------
+    chunk_rows : int
+    """
+    rows = max(64, (1 << 18) // max(layer_units[1:]))
+    small = 10**6 // max(a * b for a, b in zip(layer_units, layer_units[1:]))
+    return min(rows, small) if small >= 64 else rows
+
+
 def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     """ŷ = A⁽ᴸ⁾ for every row of X, fed forward a chunk of rows at a time.
 
@@ -133,7 +156,7 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     out_activation : {'identity', 'logistic', 'softmax'}
         Output activation.
     chunk_rows : int, optional
-        Rows per chunk; by default about 256k activations of the widest layer.
+        Rows per chunk; by default :func:`default_chunk_rows`.
 
     Returns
     -------
@@ -152,8 +175,8 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     """
     layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
     n_samples, dtype = X.shape[0], coefs[0].dtype
-    if chunk_rows is None:
-        chunk_rows = max(64, (1 << 18) // max(layer_units[1:]))
+    if chunk_rows is None:  # see `default_chunk_rows`
+        chunk_rows = default_chunk_rows(layer_units)
     if (
         isinstance(X, np.ndarray)
         and X.dtype == dtype

@@ -32,14 +32,14 @@ No numpy C-API: typed memoryviews only, so the extension built against one
 numpy runs with every numpy the package supports. The whole epoch runs
 without the GIL; nothing here is shared between calls (each call allocates
 its own work arrays), so threads may train or predict concurrently. The
-element-wise loops that gain from wider vectors (e^x, σ, σ′ ⊙ δ, ‖W‖², the
-momentum step) are in ``_simd.h``, compiled once per CPU family.
+element-wise loops that gain from wider vectors (e^x, σ, the softmax, σ′ ⊙ δ,
+‖W‖², the momentum step) are in ``_simd.h``, compiled once per CPU family.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 from cython cimport floating
-from libc.math cimport NAN, exp, isfinite, log, log1p, logf
+from libc.math cimport NAN, exp, isfinite, log1p
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 from scipy.linalg.cython_blas cimport dgemm, sgemm
@@ -66,15 +66,37 @@ cdef extern from "_simd.h" nogil:
     void sknn_exp_inplace_f(float *x, Py_ssize_t n)
     void sknn_sigmoid_bias_d(double *Z, const double *b, Py_ssize_t rows, Py_ssize_t cols)
     void sknn_sigmoid_bias_f(float *Z, const float *b, Py_ssize_t rows, Py_ssize_t cols)
-    void sknn_momentum_step_d(double *theta, double *velocity, const double *grad,
-                              Py_ssize_t n, double penalty, double eta, double mu,
-                              int nesterov)
-    void sknn_momentum_step_f(float *theta, float *velocity, const float *grad,
-                              Py_ssize_t n, float penalty, float eta, float mu, int nesterov)
+    double sknn_momentum_step_d(double *theta, double *velocity, const double *grad,
+                                Py_ssize_t n, double penalty, double eta, double mu,
+                                int nesterov, int want_sum)
+    double sknn_momentum_step_f(float *theta, float *velocity, const float *grad,
+                                Py_ssize_t n, float penalty, float eta, float mu, int nesterov,
+                                int want_sum)
     void sknn_times_sigmoid_derivative_d(double *delta, const double *A, Py_ssize_t n)
     void sknn_times_sigmoid_derivative_f(float *delta, const float *A, Py_ssize_t n)
+    void sknn_softmax_d(double *Z, double *log_normalizer, Py_ssize_t rows, Py_ssize_t cols)
+    void sknn_softmax_f(float *Z, float *log_normalizer, Py_ssize_t rows, Py_ssize_t cols)
     double sknn_sum_of_squares_d(const double *x, Py_ssize_t n)
     double sknn_sum_of_squares_f(const float *x, Py_ssize_t n)
+
+
+cdef extern from *:
+    """
+    #if defined(__GNUC__)
+    #define sknn_prefetch(p) __builtin_prefetch((p), 0, 3)
+    #else
+    #define sknn_prefetch(p) ((void)(p))
+    #endif
+    """
+    # A hint to start loading the cache line at p; no effect on results, and
+    # a no-op where the compiler has no such builtin.
+    void sknn_prefetch(const void *p) nogil
+
+# How many rows ahead gather_rows asks for the rows it will copy: the rows of
+# a shuffled batch lie anywhere in X, so each begins with a cache miss, and a
+# copy loop by itself keeps only a few of them in flight at once.
+cdef enum:
+    GATHER_AHEAD = 16
 
 
 # ---------------------------------------------------------------- BLAS
@@ -139,45 +161,19 @@ cdef inline void exp_inplace(floating *x, Py_ssize_t n) noexcept nogil:
         sknn_exp_inplace_d(x, n)
 
 
-cdef inline floating log_(floating x) noexcept nogil:
-    if floating is float:
-        return logf(x)
-    else:
-        return log(x)
-
-
 cdef inline void softmax(floating *Z, floating *log_normalizer, Py_ssize_t rows,
                          Py_ssize_t cols) noexcept nogil:
     """Row-wise softmax in place; log Σⱼ e^(zⱼ) of each row into ``log_normalizer``.
 
-    As ``_activations.softmax``: the row maximum is subtracted first, the
-    row is divided by its sum; ``log_normalizer`` may be NULL (prediction).
-    The exponentials of all rows are taken in one vectorised pass.
+    As ``_activations.softmax``: the row maximum is subtracted first (NaN
+    if the row has a NaN, as np.max), the row is divided by its sum;
+    ``log_normalizer`` may be NULL (prediction). The exponentials of all rows
+    are taken in one vectorised pass (``_simd.h``).
     """
-    cdef Py_ssize_t i, j
-    cdef floating z_max, row_sum
-    cdef floating *z
-    for i in range(rows):
-        z = Z + i * cols
-        z_max = z[0]
-        for j in range(1, cols):
-            # NaN propagates like np.maximum: once z_max is NaN it stays NaN.
-            if z[j] > z_max or z[j] != z[j]:
-                z_max = z[j]
-        for j in range(cols):
-            z[j] = z[j] - z_max
-        if log_normalizer != NULL:
-            log_normalizer[i] = z_max  # completed below: log Σⱼ e^(zⱼ − max z) + max z
-    exp_inplace(Z, rows * cols)
-    for i in range(rows):
-        z = Z + i * cols
-        row_sum = 0
-        for j in range(cols):
-            row_sum = row_sum + z[j]
-        if log_normalizer != NULL:
-            log_normalizer[i] = log_(row_sum) + log_normalizer[i]
-        for j in range(cols):
-            z[j] = z[j] / row_sum
+    if floating is float:
+        sknn_softmax_f(Z, log_normalizer, rows, cols)
+    else:
+        sknn_softmax_d(Z, log_normalizer, rows, cols)
 
 
 cdef inline void output_activation(floating *Z_out, floating *Y_hat, floating *log_normalizer,
@@ -315,29 +311,39 @@ cdef inline double sum_of_squares(const floating *x, Py_ssize_t n) noexcept nogi
         return sknn_sum_of_squares_d(x, n)
 
 
-cdef inline void step_block(floating *theta, floating *velocity, const floating *grad,
-                            Py_ssize_t n, floating penalty, floating eta, floating mu,
-                            bint nesterov) noexcept nogil:
-    """g ← g + penalty θ; v ← μ v − η g; θ ← θ + v (or θ − η g + μ v), element-wise."""
+cdef inline double step_block(floating *theta, floating *velocity, const floating *grad,
+                              Py_ssize_t n, floating penalty, floating eta, floating mu,
+                              bint nesterov, bint want_sum) noexcept nogil:
+    """g ← g + penalty θ; v ← μ v − η g; θ ← θ + v (or θ − η g + μ v), element-wise.
+
+    Returns Σ θ² of the new θ, as ``sum_of_squares`` would sum it (with
+    ``want_sum``; else 0).
+    """
     if floating is float:
-        sknn_momentum_step_f(theta, velocity, grad, n, penalty, eta, mu, nesterov)
+        return sknn_momentum_step_f(theta, velocity, grad, n, penalty, eta, mu, nesterov,
+                                    want_sum)
     else:
-        sknn_momentum_step_d(theta, velocity, grad, n, penalty, eta, mu, nesterov)
+        return sknn_momentum_step_d(theta, velocity, grad, n, penalty, eta, mu, nesterov,
+                                    want_sum)
 
 
-cdef inline void momentum_step(floating *theta, floating *velocity, floating *grad,
-                               Py_ssize_t n_params, Py_ssize_t n_weights, floating penalty,
-                               floating eta, floating mu, bint nesterov) noexcept nogil:
+cdef inline double momentum_step(floating *theta, floating *velocity, floating *grad,
+                                 Py_ssize_t n_params, Py_ssize_t n_weights, floating penalty,
+                                 floating eta, floating mu, bint nesterov,
+                                 bint want_sum) noexcept nogil:
     """g ← g + (α / m) W on the weight block (``penalty_gradient``), then the step.
 
     v ← μ v − η g; θ ← θ + v, or with Nesterov θ ← θ − η g + μ v (the new v):
     element by element the operations of ``_sgd.momentum_step``, in its order,
     in one pass over θ: the weights (with their L2 term, taken before θₖ
-    moves), then the biases (without).
+    moves), then the biases (without). With ``want_sum``, returns ‖W‖² of
+    the new weights (the next batch's penalty), taken in the same pass.
     """
-    step_block(theta, velocity, grad, n_weights, penalty, eta, mu, nesterov)
+    cdef double weights_squared = step_block(theta, velocity, grad, n_weights, penalty, eta,
+                                             mu, nesterov, want_sum)
     step_block(theta + n_weights, velocity + n_weights, grad + n_weights,
-               n_params - n_weights, 0, eta, mu, nesterov)
+               n_params - n_weights, 0, eta, mu, nesterov, False)
+    return weights_squared
 
 
 # ---------------------------------------------------------------- the network
@@ -412,9 +418,12 @@ cdef inline void forward_pass(const Layout *net, const floating *theta, const fl
 cdef inline double batch_cost(const Layout *net, const floating *theta, const floating *X,
                               const floating *Y, const floating *s, double m,
                               floating *work, floating *Z_out, floating *log_normalizer,
-                              int activation, int loss, double alpha, Py_ssize_t n_weights,
+                              int activation, int loss, double alpha, double weights_squared,
                               int rows) noexcept nogil:
     """Forward pass and C = (1/m) Σᵢ sᵢ lossᵢ + (α / 2m) ‖W‖² of one batch.
+
+    ``weights_squared`` is ‖W‖² = ``sum_of_squares`` over the weight block of
+    θ, which the previous batch's ``momentum_step`` returned.
 
     The sums are cast to θ's dtype before they are used, so that a float32
     cost overflows to ∞ where the reference's float32 sums do.
@@ -431,7 +440,7 @@ cdef inline double batch_cost(const Layout *net, const floating *theta, const fl
         loss_sum = binary_log_loss(Z_out, Y, s, rows, n_out)
     C = <floating>loss_sum / m
     if alpha != 0:
-        C = C + 0.5 * alpha * <floating>sum_of_squares(theta, n_weights) / m
+        C = C + 0.5 * alpha * <floating>weights_squared / m
     return C
 
 
@@ -461,11 +470,19 @@ cdef inline void backprop(const Layout *net, const floating *theta, const floati
 
 
 cdef inline void gather_rows(const floating *M, const int64_t *index, floating *out,
-                             Py_ssize_t n, Py_ssize_t cols) noexcept nogil:
-    """out = M[index]: the rows of a shuffled batch, copied."""
-    cdef Py_ssize_t i, j
+                             Py_ssize_t n, Py_ssize_t n_ahead, Py_ssize_t cols) noexcept nogil:
+    """out = M[index]: the rows of a shuffled batch, copied.
+
+    Row ``index[i + GATHER_AHEAD]`` is prefetched (one hint per 64-byte line)
+    while row ``index[i]`` is copied, across the end of the batch into the
+    next one's rows (``n_ahead`` more indices follow ``index[n - 1]``).
+    """
+    cdef Py_ssize_t i, j, offset, row_bytes = cols * sizeof(floating)
     cdef const floating *row
     for i in range(n):
+        if i + GATHER_AHEAD < n + n_ahead:
+            for offset in range(0, row_bytes, 64):
+                sknn_prefetch(<const char *>(M + index[i + GATHER_AHEAD] * cols) + offset)
         row = M + index[i] * cols
         for j in range(cols):
             out[i * cols + j] = row[j]
@@ -487,11 +504,13 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
     cdef const floating *X_batch
     cdef const floating *Y_batch
     cdef const floating *s_batch
-    cdef double m, C, weighted_cost = 0
+    cdef double m, C, weighted_cost = 0, weights_squared = 0
     cdef floating m_sum
     for i in range(L):
         n_params += net.units[i + 1]
     total_weight[0] = 0
+    if alpha != 0:  # ‖W‖² for the first batch; each step returns the next one's
+        weights_squared = sum_of_squares(theta, n_weights)
     start = 0
     while start < n_samples:
         n = min(batch_size, n_samples - start)
@@ -502,11 +521,11 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
             if sample_weight != NULL:
                 s_batch = sample_weight + start
         else:
-            gather_rows(X, order + start, X_b, n, n_features)
-            gather_rows(Y, order + start, Y_b, n, n_out)
+            gather_rows(X, order + start, X_b, n, n_samples - start - n, n_features)
+            gather_rows(Y, order + start, Y_b, n, n_samples - start - n, n_out)
             X_batch, Y_batch = X_b, Y_b
             if sample_weight != NULL:
-                gather_rows(sample_weight, order + start, s_b, n, 1)
+                gather_rows(sample_weight, order + start, s_b, n, 0, 1)
                 s_batch = s_b
         start += n
         if s_batch == NULL:
@@ -519,16 +538,17 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
             if m == 0:
                 continue  # all weights zero: this batch carries no information
         C = batch_cost(net, theta, X_batch, Y_batch, s_batch, m, work, Z_out,
-                       log_normalizer, activation, loss, alpha, n_weights, <int>n)
+                       log_normalizer, activation, loss, alpha, weights_squared, <int>n)
         if not isfinite(C):
             return NAN
         weighted_cost += m * C
         total_weight[0] += m
         backprop(net, theta, X_batch, Y_batch, s_batch, m, work, deltas, grad, activation,
                  loss, <int>n)
-        momentum_step(theta, velocity, grad, n_params, n_weights,
-                      <floating>(alpha / m) if alpha != 0 else 0,
-                      <floating>learning_rate, <floating>momentum, nesterov)
+        weights_squared = momentum_step(theta, velocity, grad, n_params, n_weights,
+                                        <floating>(alpha / m) if alpha != 0 else 0,
+                                        <floating>learning_rate, <floating>momentum, nesterov,
+                                        alpha != 0)
     return weighted_cost
 
 
