@@ -156,7 +156,8 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     out_activation : {'identity', 'logistic', 'softmax'}
         Output activation.
     chunk_rows : int, optional
-        Rows per chunk; by default :func:`default_chunk_rows`.
+        Rows per chunk; by default :func:`default_chunk_rows` for numpy and
+        sparse X, larger chunks for other namespaces (GPUs).
 
     Returns
     -------
@@ -175,8 +176,12 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     """
     layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
     n_samples, dtype = X.shape[0], coefs[0].dtype
-    if chunk_rows is None:  # see `default_chunk_rows`
+    if chunk_rows is None and (isinstance(X, np.ndarray) or sp.issparse(X)):
         chunk_rows = default_chunk_rows(layer_units)
+    elif chunk_rows is None:
+        # Another namespace, a GPU maybe, wants large products: chunks of 16M
+        # activations of the widest layer (64 MB in float32) bound the memory.
+        chunk_rows = max(1024, (1 << 24) // max(layer_units[1:]))
     if (
         isinstance(X, np.ndarray)
         and X.dtype == dtype
@@ -196,8 +201,11 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     if n_samples == 0:
         return xp.zeros((0, layer_units[-1]), dtype=dtype)
     chunks = [
-        forward_pass(take_rows(X, slice(start, min(start + chunk_rows, n_samples))), coefs, intercepts, out_activation)[0][-1]
-        for start in range(0, n_samples, chunk_rows)
+        forward_pass(rows, coefs, intercepts, out_activation)[0][-1]
+        for rows in (
+            take_rows(X, slice(start, min(start + chunk_rows, n_samples)))
+            for start in range(0, n_samples, chunk_rows)
+        )
     ]
     return chunks[0] if len(chunks) == 1 else xp.concat(chunks, axis=0)
 

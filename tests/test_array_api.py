@@ -327,3 +327,25 @@ def test_onnx_export_and_inspection_of_a_torch_model():
     with config_context(array_api_dispatch=True):
         expected = model.predict_proba(torch.asarray(X.astype(np.float32))).numpy()
     assert_allclose(proba, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_grid_search_on_torch_scores_as_on_numpy():
+    from sklearn.model_selection import GridSearchCV
+
+    torch = _torch()
+    make, y = CASES["multiclass"]
+    grid = {"sigmoidmlpclassifier__alpha": [1e-4, 1e-2]}
+
+    def search():
+        pipe = make_pipeline(MinMaxScaler(), make(max_iter=10, random_state=0))
+        return GridSearchCV(pipe, grid, cv=3)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = search().fit(X, y)
+        with config_context(array_api_dispatch=True):
+            on_torch = search().fit(torch.asarray(X), torch.asarray(y))
+    assert_allclose(
+        on_torch.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"], atol=1e-6
+    )
+    assert isinstance(on_torch.best_estimator_[-1].coefs_[0], torch.Tensor)
