@@ -307,8 +307,17 @@ def move_attributes(estimator, convert, skip=()):
 
 
 def attributes_to(estimator, xp, device, skip=()):
-    """Move the fitted arrays of ``estimator`` to ``xp`` on ``device``, in place."""
-    move_attributes(estimator, lambda A: to_device(to_numpy(A), xp, device), skip)
+    """Move the fitted arrays of ``estimator`` to ``xp`` on ``device``, in place.
+
+    Arrays already there (the trained weights) stay as they are.
+    """
+
+    def move(A):
+        if not isinstance(A, np.ndarray) and get_namespace_and_device(A) == (xp, device):
+            return A
+        return to_device(to_numpy(A), xp, device)
+
+    move_attributes(estimator, move, skip)
 
 
 def model_to_numpy(estimator):

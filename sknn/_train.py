@@ -1,10 +1,11 @@
 """One epoch of mini-batch SGD: draw the batches, backprop each, step.
 
 Two implementations of the same epoch: the compiled kernel
-(:func:`sknn._sgd_fast.sgd_epoch`) for dense float32/float64 input, and the
-numpy reference (:func:`reference_epoch`, the equations of ``_backprop``,
-``_losses`` and ``_sgd``) for everything else: sparse input, and the tests
-that hold the two together. :func:`run_epoch` chooses. The estimator
+(:func:`sknn._sgd_fast.sgd_epoch`) for dense float32/float64 numpy input,
+and the reference (:func:`reference_epoch`, the equations of ``_backprop``,
+``_losses`` and ``_sgd``, in any array namespace) for everything else: sparse
+input, torch or CuPy arrays under array API dispatch, and the tests that hold
+the two together. :func:`run_epoch` chooses. The estimator
 (``_base``) owns the epochs, the schedule and the stopping rules.
 """
 
@@ -166,9 +167,13 @@ def reference_epoch(
     momentum,
     nesterov,
 ):
-    """:func:`run_epoch` in numpy: the reference implementation of an epoch.
+    """:func:`run_epoch` in array code: the reference implementation of an epoch.
 
-    Parameters and return values as :func:`run_epoch`; X may also be sparse.
+    Parameters and return values as :func:`run_epoch`; X may also be sparse,
+    or an array of another namespace (torch, CuPy…: then θ, v, Y, the weights
+    and ``order`` are of that namespace and device too). Each step computes a
+    new θ (the array API has no ``out=``); W⁽ˡ⁾, b⁽ˡ⁾ are taken from the current
+    θ before each batch, so ``coefs`` and ``intercepts`` are not read.
     """
     # The weights W⁽ˡ⁾ of all layers are one contiguous block of θ (see
     # _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and its
