@@ -306,7 +306,7 @@ def move_attributes(estimator, convert, skip=()):
         estimator.__dict__[name] = _convert(value, convert)
 
 
-def attributes_to(estimator, xp, device, skip=()):
+def attributes_to(estimator, xp, device):
     """Move the fitted arrays of ``estimator`` to ``xp`` on ``device``, in place.
 
     Arrays already there (the trained weights) stay as they are.
@@ -317,7 +317,7 @@ def attributes_to(estimator, xp, device, skip=()):
             return A
         return to_device(to_numpy(A), xp, device)
 
-    move_attributes(estimator, move, skip)
+    move_attributes(estimator, move)
 
 
 def model_to_numpy(estimator):
