@@ -39,7 +39,7 @@ from ._array_api import (
     to_numpy,
     _numpy_dtype,
 )
-from ._backprop import forward_pass, predict_output
+from ._backprop import forward_pass
 from ._callbacks import CallbackSupport, fit_task
 from ._curvature import jacobian_bound
 from ._diagnose import (
@@ -48,13 +48,14 @@ from ._diagnose import (
     degenerate_fit_message,
     plateau_message,
 )
+from ._dispatch import predict_output, run_epoch
 from ._evaluate import batch_cost, epoch_cost
 from ._init import init_rows, initial_weights, sample_rows
 from ._losses import baseline_cost, penalty
 from ._parameters import pack, unpack
 from ._persistence import VersionedStateMixin
 from ._sgd import adaptive_learning_rate, auto_learning_rate, invscaling_learning_rate
-from ._train import Workspace, run_epoch
+from ._train import Workspace
 
 
 # An epoch whose loss exceeds this multiple of a constant prediction's has diverged.
