@@ -25,6 +25,22 @@ def _commands(text, keyword):
     return {line.strip() for line in text.splitlines() if keyword in line}
 
 
+def _readme_block(section):
+    """The lines of the ```bash block under README.md's ``## section``, as CI reads them."""
+    text = _read("README.md").split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.search(r"^```bash\n(.*?)^```$", text, re.M | re.S).group(1).splitlines()
+
+
+def test_one_quick_start_command():
+    # CI (readme_command in .ci/run) runs the block's one command on a fresh clone.
+    (readme,) = _readme_block("Quick start")
+    assert readme.endswith(" && python -m sknn")
+    assert readme in _commands(_read("docs/getting_started.rst"), "python -m sknn")
+    ci = _read(".ci/run")
+    assert 'command=$(readme_command "Quick start")' in ci
+    assert 'git clone --quiet . "$clone"' in ci and "step quickstart quickstart" in ci
+
+
 def test_one_test_command():
     # The README's command, in a ```bash block.
     (readme,) = re.findall(r"^(python3 -m venv .*python -m pytest)$", _read("README.md"), re.M)
