@@ -38,6 +38,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     ----------
     {hidden_layer_sizes}
 
+    {choices}
+
     loss : {{'log_loss', 'squared_error'}}, default='log_loss'
         The cost. ``'log_loss'`` is the cross-entropy, whose output error is
         simply ŷ − y. ``'squared_error'`` is the textbook quadratic cost
@@ -122,7 +124,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     def __init__(
         self,
         hidden_layer_sizes=(100,),
+        activation="logistic",
         *,
+        solver="sgd",
         loss="log_loss",
         class_weight=None,
         alpha=1e-4,
@@ -146,6 +150,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
             alpha=alpha,
             batch_size=batch_size,
             learning_rate=learning_rate,
