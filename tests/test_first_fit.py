@@ -252,6 +252,18 @@ def test_plateau_stop_is_told_apart_from_convergence():
     assert converged.score(X, y) > 0.95
 
 
+@pytest.mark.parametrize("y_value", [0.0, 3.0, -1e6])
+def test_constant_y_has_nothing_to_learn_and_no_plateau(y_value):
+    # A constant prediction is already exact: a stop of the rule is convergence.
+    X = np.random.RandomState(0).uniform(size=(50, 3))
+    y = np.full(50, y_value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = SigmoidMLPRegressor(random_state=0).fit(X, y)
+    assert model.n_iter_ < model.max_iter
+    np.testing.assert_allclose(model.predict(X), y_value, atol=0.05 * max(1.0, abs(y_value)))
+
+
 def test_convergence_warning_means_still_improving():
     X, y = make_moons(300, noise=0.2, random_state=0)
     X = MinMaxScaler().fit_transform(X)
