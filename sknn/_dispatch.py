@@ -14,6 +14,7 @@ Where the kernel cannot be imported, ``import sknn`` warns once, with
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import importlib
 import warnings
 
 import numpy as np
@@ -51,7 +52,9 @@ KERNEL_MISSING = (
 )
 
 try:
-    from . import _sgd_fast
+    # Not ``from . import _sgd_fast``: for a missing file its error blames a
+    # circular import; this one says "No module named 'sknn._sgd_fast'".
+    _sgd_fast = importlib.import_module(f"{__package__}._sgd_fast")
 except ImportError as error:
     _sgd_fast = None
     warnings.warn(KERNEL_MISSING.format(error=error), KernelMissingWarning, stacklevel=2)
