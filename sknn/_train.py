@@ -76,8 +76,6 @@ def _kernel_applies(theta, velocity, X):
 def run_epoch(
     theta,
     velocity,
-    coefs,
-    intercepts,
     X,
     Y,
     sample_weight,
@@ -102,9 +100,7 @@ def run_epoch(
     Parameters
     ----------
     theta, velocity : ndarray of shape (n_params,)
-        Parameters θ and velocity v; ``coefs``/``intercepts`` are views into θ.
-    coefs, intercepts : list of ndarray
-        W⁽ˡ⁾ and b⁽ˡ⁾, views into ``theta``.
+        Parameters θ and velocity v.
     X : ndarray or CSR matrix of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None
@@ -125,7 +121,7 @@ def run_epoch(
     """
     if not _kernel_applies(theta, velocity, X):
         return reference_epoch(
-            theta, velocity, coefs, intercepts, X, Y, sample_weight,
+            theta, velocity, X, Y, sample_weight,
             workspace=workspace, batch_size=batch_size, order=order, loss=loss,
             out_activation=out_activation, alpha=alpha, learning_rate=learning_rate,
             momentum=momentum, nesterov=nesterov,
@@ -151,8 +147,6 @@ def run_epoch(
 def reference_epoch(
     theta,
     velocity,
-    coefs,
-    intercepts,
     X,
     Y,
     sample_weight,
@@ -173,7 +167,7 @@ def reference_epoch(
     or an array of another namespace (torch, CuPy…: then θ, v, Y, the weights
     and ``order`` are of that namespace and device too). Each step computes a
     new θ (the array API has no ``out=``); W⁽ˡ⁾, b⁽ˡ⁾ are taken from the current
-    θ before each batch, so ``coefs`` and ``intercepts`` are not read.
+    θ before each batch.
     """
     # The weights W⁽ˡ⁾ of all layers are one contiguous block of θ (see
     # _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and its
