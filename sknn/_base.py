@@ -17,7 +17,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import InvalidParameterError, Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._array_api import array_api_available, attributes_to, check_same_namespace, get_namespace
@@ -29,6 +29,7 @@ from ._optimizer import SGDOptimizer
 from ._parameters import pack
 from ._persistence import VersionedStateMixin
 from ._prepare import cast_finite, prepare, validate_X
+from ._sklearn_names import CHOICE_CONSTRAINTS, explain_invalid_choice
 from ._target_scale import TargetScale
 
 
@@ -53,6 +54,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        **CHOICE_CONSTRAINTS,
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
@@ -82,7 +84,9 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
     def __init__(
         self,
         hidden_layer_sizes,
+        activation,
         *,
+        solver,
         alpha,
         batch_size,
         learning_rate,
@@ -105,6 +109,8 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         self.init = init
         self.init_scale = init_scale
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -208,6 +214,13 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 f"but hidden_layer_sizes and the data need coefs_={shapes}. Set "
                 "warm_start=False (or call fit) to start from new weights."
             )
+
+    def _validate_params(self):
+        # scikit-learn's check, with sknn's advice for an activation or solver it lacks.
+        try:
+            super()._validate_params()
+        except InvalidParameterError as error:
+            raise explain_invalid_choice(self, error) from None
 
     # ---------------------------------------------------------------- training
 
