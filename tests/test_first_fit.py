@@ -11,6 +11,7 @@ split per seed keeps the suite quick.
 
 import re
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -27,6 +28,7 @@ from sknn import DegenerateFitWarning, PlateauWarning, SigmoidMLPClassifier, Sig
 from sknn._backprop import weighted_input
 from sknn._curvature import jacobian_bound
 from sknn._parameters import pack
+from sknn._plateau import TrainingLoss
 from sknn._sgd import auto_learning_rate
 
 
@@ -286,12 +288,13 @@ def test_slow_steady_descent_is_not_taken_for_convergence():
     model = SigmoidMLPClassifier(tol=1e-4, n_iter_no_change=3)
     model.best_loss_ = model._reference_loss = np.inf
     model._no_improvement_count = 0
+    monitor = TrainingLoss(model)
     for loss in 1.0 - 6e-5 * np.arange(40):  # 0.6 tol per epoch
-        model._update_training_loss(loss)
+        monitor.on_epoch_end(SimpleNamespace(estimator=model, epoch_loss=loss))
         assert model._no_improvement_count <= 1
     count = model._no_improvement_count
     for _ in range(4):  # a real stall: every epoch counts
-        model._update_training_loss(loss)
+        monitor.on_epoch_end(SimpleNamespace(estimator=model, epoch_loss=loss))
     assert model._no_improvement_count == count + 4
 
 
