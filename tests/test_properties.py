@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
-from sknn._backprop import backprop
+from sknn._backprop import penalised_backprop
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -142,14 +142,14 @@ def networks(draw):
 
 
 def _cost(X, Y, coefs, intercepts, kwargs):
-    return backprop(X, Y, [W.copy() for W in coefs], [b.copy() for b in intercepts], **kwargs)[0]
+    return penalised_backprop(X, Y, [W.copy() for W in coefs], [b.copy() for b in intercepts], **kwargs)[0]
 
 
 @SETTINGS
 @given(network=networks())
 def test_backprop_matches_finite_differences(network):
     X, Y, coefs, intercepts, kwargs = network
-    C, coef_grads, intercept_grads = backprop(X, Y, coefs, intercepts, **kwargs)
+    C, coef_grads, intercept_grads = penalised_backprop(X, Y, coefs, intercepts, **kwargs)
     assert np.isclose(C, _cost(X, Y, coefs, intercepts, kwargs))  # backprop changed nothing
     eps = 1e-6
     for params, grads in ((coefs, coef_grads), (intercepts, intercept_grads)):
@@ -170,12 +170,12 @@ def test_backprop_matches_finite_differences(network):
 @given(network=networks())
 def test_backprop_float32_agrees_with_float64(network):
     X, Y, coefs, intercepts, kwargs = network
-    C64, dW64, db64 = backprop(X, Y, coefs, intercepts, **kwargs)
+    C64, dW64, db64 = penalised_backprop(X, Y, coefs, intercepts, **kwargs)
     f32 = lambda arrays: [A.astype(np.float32) for A in arrays]  # noqa: E731
     kwargs32 = dict(kwargs)
     if kwargs["sample_weight"] is not None:
         kwargs32["sample_weight"] = kwargs["sample_weight"].astype(np.float32)
-    C32, dW32, db32 = backprop(X.astype(np.float32), Y.astype(np.float32), f32(coefs), f32(intercepts), **kwargs32)
+    C32, dW32, db32 = penalised_backprop(X.astype(np.float32), Y.astype(np.float32), f32(coefs), f32(intercepts), **kwargs32)
     assert np.isclose(C32, C64, rtol=1e-4, atol=1e-6)
     for G32, G64 in zip(dW32 + db32, dW64 + db64):
         assert G32.dtype == np.float32
