@@ -115,16 +115,7 @@ class ActivationDisplay:
         peak = max((np.max(d) for d in self.densities if len(d)), default=1.0) or 1.0
         scale = 0.85 / peak
 
-        self.saturation_zone_ = []
-        if not getattr(ax, "_sknn_saturation_zone", False):
-            eps = self.saturation
-            for start, stop in [(0, eps), (1 - eps, 1)]:
-                self.saturation_zone_.append(
-                    ax.axvspan(start, stop, color="0.85", zorder=0,
-                               label=f"saturated: a < {eps:g} or a > {1 - eps:g}"
-                               if start == 0 else None)
-                )
-            ax._sknn_saturation_zone = True
+        self.saturation_zone_ = self._shade_saturation(ax, self.saturation)
 
         kwargs = {"alpha": 0.6, "step": "post", **(fill_kwargs or {})}
         kwargs.setdefault("label", name)
@@ -152,6 +143,16 @@ class ActivationDisplay:
         if any(label for label in ax.get_legend_handles_labels()[1]):
             ax.legend(fontsize="small", loc="upper right")
         return self
+
+    @staticmethod
+    def _shade_saturation(ax, eps):
+        """The saturated zones a < eps and a > 1 − eps, shaded once per axes."""
+        if getattr(ax, "_sknn_saturation_zone", False):
+            return []
+        ax._sknn_saturation_zone = True
+        label = f"saturated: a < {eps:g} or a > {1 - eps:g}"
+        return [ax.axvspan(0, eps, color="0.85", zorder=0, label=label),
+                ax.axvspan(1 - eps, 1, color="0.85", zorder=0)]
 
     @classmethod
     def from_estimator(
@@ -197,6 +198,12 @@ class ActivationDisplay:
         >>> plt.close("all")
         """
         _check_matplotlib(f"{cls.__name__}.from_estimator")
+        display = cls(**cls._data(estimator, X, bins, saturation), name=name)
+        return display.plot(ax=ax, fill_kwargs=fill_kwargs)
+
+    @classmethod
+    def _data(cls, estimator, X, bins, saturation):
+        """The histograms and saturated fractions of the hidden layers' activations on X."""
         if not 0 < saturation < 0.5:
             raise ValueError(f"saturation must be in (0, 0.5), got {saturation!r}.")
         network, X = _network(estimator, X, caller=f"{cls.__name__}.from_estimator")
@@ -207,13 +214,10 @@ class ActivationDisplay:
                 "(hidden_layer_sizes=())."
             )
         edges = np.linspace(0, 1, int(bins) + 1)
-        densities = [np.histogram(A, bins=edges)[0] / A.size for A in hidden]
-        display = cls(
+        return dict(
             bin_edges=edges,
-            densities=densities,
+            densities=[np.histogram(A, bins=edges)[0] / A.size for A in hidden],
             saturated_low=np.array([np.mean(A < saturation) for A in hidden]),
             saturated_high=np.array([np.mean(A > 1 - saturation) for A in hidden]),
             saturation=saturation,
-            name=name,
         )
-        return display.plot(ax=ax, fill_kwargs=fill_kwargs)

@@ -5,23 +5,25 @@
 import numpy as np
 from sklearn.base import is_classifier
 
-from ._common import _check_matplotlib, _get_ax, _integer_ticks, _network
+from ._common import (
+    _as_curves,
+    _check_matplotlib,
+    _differing_params,
+    _get_ax,
+    _integer_ticks,
+    _legend_clear_of_curves,
+    _network,
+    _next_color,
+    _one_or_list,
+)
 
 
-def _one_or_list(artists):
-    """A single artist for one curve, a list for several (as scikit-learn's displays)."""
-    return artists[0] if len(artists) == 1 else artists
-
-
-def _as_curves(values, n_curves, name):
-    """``values`` as a list of ``n_curves`` float arrays (or None entries)."""
-    if values is None:
-        return [None] * n_curves
-    if n_curves == 1 and (len(values) == 0 or (values[0] is not None and np.ndim(values[0]) == 0)):
-        values = [values]
-    if len(values) != n_curves:
-        raise ValueError(f"{name} has {len(values)} curves, loss_curve has {n_curves}.")
-    return [None if v is None else np.asarray(v, dtype=float) for v in values]
+def _score_axes(ax):
+    """The twin axes of the scores beside ``ax``: one per cost axes, found again by the next plot."""
+    twin = getattr(ax, "_sknn_score_axes", None)
+    if twin is None:
+        twin = ax._sknn_score_axes = ax.twinx()
+    return twin
 
 
 def _score_name(network):
@@ -84,6 +86,12 @@ class LossCurveDisplay:
     :meth:`plot`): the slow late descent then stays visible beside the fast
     first epochs.
 
+    Every curve takes a colour of its own. With held-out scores the legend
+    goes where it covers the fewest points of the curves of both axes
+    (matplotlib's ``loc='best'`` sees those of one axes only), and a figure
+    the display makes itself is laid out by matplotlib (``layout='constrained'``),
+    so that the score axis's label on the right stays inside it.
+
     The learning-rate marks need the estimator's ``learning_rate_curve_``
     (the η of every epoch); for an estimator without it, nothing is marked.
     :meth:`from_estimator` passes it only for the ``'adaptive'`` schedule,
@@ -139,8 +147,9 @@ class LossCurveDisplay:
             positive and the curves span more than a factor of 10.
         curve_kwargs : dict or list of dict, default=None
             Keyword arguments of :meth:`matplotlib.axes.Axes.plot` for the
-            training curves (one dict for all, or one per curve). The
-            validation curves take the same colour, dashed.
+            training curves (one dict for all, or one per curve). Every
+            curve takes a colour of its own, the next of the colour cycle:
+            the validation cost dashed, the validation score dotted.
 
         Returns
         -------
@@ -148,6 +157,42 @@ class LossCurveDisplay:
             This display, with the artists drawn.
         """
         plt = _check_matplotlib("LossCurveDisplay.plot")
+        curves = self._curves_to_draw(name, curve_kwargs)
+        self.ax_, self.figure_ = _get_ax(plt, ax)
+        ax = self.ax_
+        self.ax_score_ = None
+        if any(score is not None for _, _, score, _, _, _ in curves):
+            self.ax_score_ = _score_axes(ax)
+
+        lines, self.validation_line_, self.score_line_, self.learning_rate_marks_ = [], [], [], []
+        for curve, val, score, rate, label, kwargs in curves:
+            prefix = "" if label is None else f"{label}: "
+            line_kwargs = {"label": f"{prefix}training cost", **kwargs}
+            line_kwargs.setdefault("color", _next_color(plt, ax))
+            (line,) = ax.plot(np.arange(1, len(curve) + 1), curve, **line_kwargs)
+            lines.append(line)
+            if val is not None:
+                self.validation_line_.append(self._plot_beside(
+                    ax, curve, val, linestyle="--", color=_next_color(plt, ax),
+                    label=f"{prefix}validation cost",
+                ))
+            if score is not None:
+                self.score_line_.append(self._plot_beside(
+                    self.ax_score_, curve, score, linestyle=":", marker=".",
+                    color=_next_color(plt, ax), label=f"{prefix}validation {self.score_name}",
+                ))
+            if rate is not None:
+                # η of the last len(rate) epochs (all of them, as the estimator records it).
+                offset = len(curve) - len(rate)
+                self.learning_rate_marks_.extend(
+                    self._mark_rates(ax, rate, offset, line.get_color(), prefix)
+                )
+        self.line_ = _one_or_list(lines)
+        self._label_axes(ax, curves, log_scale)
+        return self
+
+    def _curves_to_draw(self, name, curve_kwargs):
+        """(cost, validation cost, score, η, name, plot kwargs) of every curve, checked."""
         loss_curves = self._curves()
         n = len(loss_curves)
         validation = _as_curves(self.validation_loss_curve, n, "validation_loss_curve")
@@ -161,50 +206,20 @@ class LossCurveDisplay:
             curve_kwargs = [dict(curve_kwargs or {})] * n
         if len(curve_kwargs) != n:
             raise ValueError(f"curve_kwargs has {len(curve_kwargs)} entries for {n} curves.")
+        return list(zip(loss_curves, validation, scores, rates, names, curve_kwargs))
 
-        self.ax_, self.figure_ = _get_ax(plt, ax)
-        ax = self.ax_
-        self.ax_score_ = None
-        if any(s is not None for s in scores):
-            # One twin axes per cost axes, found again by the next plot on it.
-            self.ax_score_ = getattr(ax, "_sknn_score_axes", None)
-            if self.ax_score_ is None:
-                self.ax_score_ = ax._sknn_score_axes = ax.twinx()
+    @staticmethod
+    def _plot_beside(ax, curve, values, **kwargs):
+        """``values`` of the last ``len(values)`` epochs of ``curve`` (a warm_start fit's)."""
+        start = len(curve) - len(values) + 1
+        (line,) = ax.plot(np.arange(start, start + len(values)), values, **kwargs)
+        return line
 
-        lines, self.validation_line_, self.score_line_, self.learning_rate_marks_ = [], [], [], []
-        for curve, val, score, rate, label, kwargs in zip(
-            loss_curves, validation, scores, rates, names, curve_kwargs
-        ):
-            epochs = np.arange(1, len(curve) + 1)
-            prefix = "" if label is None else f"{label}: "
-            line_kwargs = {"label": f"{prefix}training cost", **kwargs}
-            (line,) = ax.plot(epochs, curve, **line_kwargs)
-            lines.append(line)
-            color = line.get_color()
-            if val is not None:
-                start = len(curve) - len(val) + 1
-                (v,) = ax.plot(
-                    np.arange(start, start + len(val)), val, linestyle="--", color=color,
-                    label=f"{prefix}validation cost",
-                )
-                self.validation_line_.append(v)
-            if score is not None:
-                start = len(curve) - len(score) + 1
-                (s,) = self.ax_score_.plot(
-                    np.arange(start, start + len(score)), score, linestyle=":", marker=".",
-                    color=color, label=f"{prefix}validation {self.score_name}",
-                )
-                self.score_line_.append(s)
-            if rate is not None:
-                # η of the last len(rate) epochs (all of them, as the estimator records it).
-                offset = len(curve) - len(rate)
-                self.learning_rate_marks_.extend(self._mark_rates(ax, rate, offset, color, prefix))
-        self.line_ = _one_or_list(lines)
-
+    def _label_axes(self, ax, curves, log_scale):
+        """The cost's scale, the axis labels and one legend for the curves of both axes."""
         if log_scale == "auto":
-            values = np.concatenate(
-                [c for c in loss_curves + validation if c is not None and len(c)] or [[1.0]]
-            )
+            costs = [c for curve, val, *_ in curves for c in (curve, val) if c is not None]
+            values = np.concatenate([c for c in costs if len(c)] or [[1.0]])
             values = values[np.isfinite(values)]
             log_scale = bool(values.size and values.min() > 0 and values.max() > 10 * values.min())
         if log_scale:
@@ -215,11 +230,12 @@ class LossCurveDisplay:
         if self.ax_score_ is not None:
             self.ax_score_.set_ylabel(f"validation {self.score_name}")
         twin = getattr(ax, "_sknn_score_axes", None)  # also one drawn by an earlier plot
-        if twin is not None:
+        if twin is None:
+            ax.legend(handles, labels, fontsize="small")  # 'best' sees every curve here
+        else:
             more = twin.get_legend_handles_labels()
-            handles, labels = handles + more[0], labels + more[1]
-        ax.legend(handles, labels, fontsize="small")
-        return self
+            _legend_clear_of_curves(ax, twin, handles + more[0], labels + more[1],
+                                    fontsize="small")
 
     def _curves(self):
         curve = self.loss_curve
@@ -353,6 +369,12 @@ class LossCurveDisplay:
         >>> plt.close("all")
         """
         _check_matplotlib(f"{cls.__name__}.from_estimators")
+        display = cls(**cls._data_of_several(estimators, names))
+        return display.plot(ax=ax, log_scale=log_scale, curve_kwargs=curve_kwargs)
+
+    @classmethod
+    def _data_of_several(cls, estimators, names):
+        """The display's parameters for several fitted networks, named."""
         if isinstance(estimators, dict):
             names = list(estimators) if names is None else names
             estimators = list(estimators.values())
@@ -365,22 +387,8 @@ class LossCurveDisplay:
         elif len(names) != len(estimators):
             raise ValueError(f"names has {len(names)} entries for {len(estimators)} estimators.")
         score_names = {_score_name(network) for network in networks}
-        display = cls(
+        return dict(
             **{key: [d[key] for d in data] for key in data[0]},
             name=list(names),
             score_name=score_names.pop() if len(score_names) == 1 else "score",
         )
-        return display.plot(ax=ax, log_scale=log_scale, curve_kwargs=curve_kwargs)
-
-
-def _differing_params(networks):
-    """Legend names: the parameters in which the networks differ, else their positions."""
-    params = [network.get_params(deep=False) for network in networks]
-    differ = [
-        key for key in params[0]
-        if key not in ("random_state", "verbose")
-        and any(repr(p[key]) != repr(params[0][key]) for p in params[1:])
-    ]
-    if not differ:
-        return [f"fit {i + 1}" for i in range(len(networks))]
-    return [", ".join(f"{key}={p[key]!r}" for key in differ) for p in params]
