@@ -22,9 +22,10 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
-from sknn import _sgd_fast, _train
+from sknn import _dispatch, _sgd_fast, _train
 from sknn._activations import sigmoid
-from sknn._backprop import forward_pass, predict_output
+from sknn._backprop import forward_pass, reference_predict_output
+from sknn._dispatch import predict_output
 from sknn._evaluate import batch_cost
 from sknn._parameters import unpack
 
@@ -74,8 +75,8 @@ def _epoch(epoch, X, Y, sample_weight, units, theta, velocity, **settings):
 
 def _kernel_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, **settings):
     """run_epoch, asserting that it takes the kernel."""
-    assert _train._kernel_applies(theta, velocity, X)
-    return _train.run_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, **settings)
+    assert _dispatch.kernel_applies(X, theta.dtype)
+    return _dispatch.run_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, **settings)
 
 
 def _assert_same_epoch(reference, kernel, dtype):
@@ -294,10 +295,13 @@ def test_predict_equals_reference_forward_pass(activation, chunk_rows, dtype):
     theta = rng.uniform(-2, 2, sum(a * b + b for a, b in zip(units, units[1:]))).astype(dtype)
     coefs, intercepts = unpack(theta, units)
     X = rng.random((301, 6)).astype(dtype)
+    assert _dispatch.kernel_applies(X, dtype)
     got = predict_output(X, coefs, intercepts, activation, chunk_rows=chunk_rows)
     A, _ = forward_pass(X, coefs, intercepts, activation)
-    assert got.dtype == dtype
+    reference = reference_predict_output(X, coefs, intercepts, activation, chunk_rows=chunk_rows)
+    assert got.dtype == reference.dtype == dtype
     assert_allclose(got, A[-1], rtol=0, atol=TOL[dtype])
+    assert_allclose(reference, A[-1], rtol=0, atol=TOL[dtype])
 
 
 def test_predict_of_non_contiguous_weights_equals_contiguous():
@@ -358,7 +362,7 @@ def test_fortran_ordered_input_trains_as_c_ordered(monkeypatch):
     def no_reference(*args, **kwargs):
         raise AssertionError("the numpy reference ran instead of the kernel")
 
-    monkeypatch.setattr(_train, "reference_epoch", no_reference)
+    monkeypatch.setattr(_dispatch, "reference_epoch", no_reference)
     with pytest.warns(ConvergenceWarning):
         f_fit = make().fit(np.asfortranarray(X), y)
     assert_allclose(np.concatenate([W.ravel() for W in c_fit.coefs_]),

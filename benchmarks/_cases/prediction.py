@@ -25,7 +25,7 @@ def compare_prediction(name, X, y, hidden, batch_size, lr, repeats, log):
     ours, theirs = make_pair("classifier", p)
     ours.fit(X, y)
     theirs.fit(X, y)
-    chunk = default_chunk_rows([X.shape[1], *hidden, 10])  # as sknn._backprop.predict_output
+    chunk = default_chunk_rows([X.shape[1], *hidden, 10])  # as sknn._dispatch.predict_output
     products = [np.empty((chunk, W.shape[1]), X.dtype) for W in ours.coefs_]
 
     def floor(exp=False):
