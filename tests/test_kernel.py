@@ -339,20 +339,25 @@ def test_predict_raises_on_weights_that_do_not_fit():
     ],
     ids=["classifier", "classifier-squared", "regressor"],
 )
-def test_dense_fit_through_kernel_equals_sparse_fit_through_reference(make, target, dtype):
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_dense_fit_through_kernel_equals_sparse_fit_through_reference(make, target, dtype, fmt):
     rng = np.random.default_rng(0)
     X = rng.random((90, 5)).astype(dtype)
+    X[X < 0.4] = 0  # a sparse matrix with zeros to skip
     y = {"multiclass": rng.integers(3, size=90), "binary": rng.integers(2, size=90),
          "continuous": X @ rng.standard_normal(5)}[target]
     w = rng.random(90)
+    X_sparse = sp.csr_matrix(X).asformat(fmt)
     with pytest.warns(ConvergenceWarning):  # after 3 epochs
         dense = make().fit(X, y, sample_weight=w)
     with pytest.warns(ConvergenceWarning):
-        sparse = make().fit(sp.csr_matrix(X), y, sample_weight=w)
+        sparse = make().fit(X_sparse, y, sample_weight=w)
     for got, expected in zip(dense.coefs_ + dense.intercepts_,
                              sparse.coefs_ + sparse.intercepts_):
         assert_allclose(got, expected, rtol=0, atol=TOL[dtype])
     assert dense.loss_curve_ == pytest.approx(sparse.loss_curve_, rel=TOL[dtype])
+    # Sparse input predicts (through the reference) what dense input predicts (the kernel).
+    assert_allclose(sparse.predict(X_sparse), dense.predict(X), rtol=0, atol=TOL[dtype])
 
 
 def test_fortran_ordered_input_trains_as_c_ordered(monkeypatch):
