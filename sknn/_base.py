@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import InvalidParameterError, Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._array_api import (
@@ -53,6 +53,7 @@ from ._init import init_rows, initial_weights, sample_rows
 from ._losses import baseline_cost, penalty
 from ._parameters import pack, unpack
 from ._persistence import VersionedStateMixin
+from ._sklearn_names import CHOICE_CONSTRAINTS, explain_invalid_choice
 from ._sgd import adaptive_learning_rate, auto_learning_rate, invscaling_learning_rate
 from ._train import Workspace, run_epoch
 
@@ -145,6 +146,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        **CHOICE_CONSTRAINTS,
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
@@ -174,7 +176,9 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
     def __init__(
         self,
         hidden_layer_sizes,
+        activation,
         *,
+        solver,
         alpha,
         batch_size,
         learning_rate,
@@ -197,6 +201,8 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         self.init = init
         self.init_scale = init_scale
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -339,6 +345,13 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                 f"but hidden_layer_sizes and the data need coefs_={shapes}. Set "
                 "warm_start=False (or call fit) to start from new weights."
             )
+
+    def _validate_params(self):
+        # scikit-learn's check, with sknn's advice for an activation or solver it lacks.
+        try:
+            super()._validate_params()
+        except InvalidParameterError as error:
+            raise explain_invalid_choice(self, error) from None
 
     # ---------------------------------------------------------------- training
 

@@ -32,6 +32,9 @@ PLATEAU_FRACTION = 0.9
 # and so is one where every hidden unit's a varies by less than this over the
 # rows (|z| spread under 0.5: σ is nearly a straight line there).
 LINEAR_SPREAD = 0.125
+# Unless a constant prediction's loss is below this (y constant, up to
+# rounding): then there is nothing in X to learn, and any stop is convergence.
+NOTHING_TO_LEARN = np.finfo(np.float64).eps
 
 
 class DegenerateFitWarning(UserWarning):
@@ -196,7 +199,8 @@ def plateau_message(A, loss, baseline):
     X, or (b) with every hidden unit still in σ's nearly linear middle, so that
     the network is a linear model that has found the best straight boundary
     (the sigmoid network's plateau of the linear solution) and moves on only
-    as fast as its small σ″ lets it.
+    as fast as its small σ″ lets it. Neither applies where that prediction's
+    loss is zero (a constant y): there is nothing to learn from X.
 
     Parameters
     ----------
@@ -223,7 +227,11 @@ def plateau_message(A, loss, baseline):
     >>> curved = [X, 1 / (1 + np.exp(-10 * (X - 0.5))), None]
     >>> plateau_message(curved, loss=0.1, baseline=0.69) is None
     True
+    >>> plateau_message(nearly_linear, loss=1e-4, baseline=0.0) is None  # constant y
+    True
     """
+    if baseline < NOTHING_TO_LEARN:
+        return None
     if loss > PLATEAU_FRACTION * baseline:
         return (
             f"it is still near that of a prediction that ignores X ({baseline:.4g}): "

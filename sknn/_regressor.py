@@ -33,6 +33,8 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     ----------
     {hidden_layer_sizes}
 
+    {choices}
+
     loss : {{'squared_error'}}, default='squared_error'
         The cost, ½ ‖ŷ − y‖² per sample.
 
@@ -116,7 +118,9 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     def __init__(
         self,
         hidden_layer_sizes=(100,),
+        activation="logistic",
         *,
+        solver="sgd",
         loss="squared_error",
         output_activation="identity",
         alpha=1e-4,
@@ -141,6 +145,8 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
             alpha=alpha,
             batch_size=batch_size,
             learning_rate=learning_rate,

@@ -65,3 +65,19 @@ def test_docs_extra_installs_what_the_gallery_imports():
     unknown = imported - core - optional - needs.keys() - set(sys.stdlib_module_names)
     assert not unknown, f"examples import {unknown}: add them to the docs extra"
     assert {needs[name] for name in imported & needs.keys()} <= included
+
+
+def test_docs_build_needs_only_pip():
+    # The equations are rendered by MathJax bundled in a package of the docs
+    # extra, not by LaTeX and dvipng from the system (sphinx.ext.imgmath).
+    conf = _read("docs/conf.py")
+    assert "sphinx.ext.imgmath" not in conf
+    assert re.search(r'^extensions\.append\("sphinx-mathjax-offline"\)$', conf, re.M)
+    docs = re.search(r"^docs = \[(.*?)^\]", _read("pyproject.toml"), re.M | re.S).group(1)
+    assert '"sphinx-mathjax-offline' in docs
+    # Nothing to install besides pip's: no system packages in the README's
+    # Documentation section, the getting-started page or CI's docs step.
+    readme = re.search(r"^## Documentation$(.*?)^## ", _read("README.md"), re.M | re.S).group(1)
+    ci = re.search(r"^docs\(\) \{$(.*?)^\}$", _read(".ci/run"), re.M | re.S).group(1)
+    for text in (readme, _read("docs/getting_started.rst"), ci):
+        assert not re.search(r"apt-get|dvipng|texlive|LaTeX", text)

@@ -9,6 +9,7 @@ The full table over 5 folds and 3 seeds is benchmarks/defaults.py; here one
 split per seed keeps the suite quick.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -258,6 +259,18 @@ def test_plateau_stop_is_told_apart_from_convergence():
     assert converged.score(X, y) > 0.95
 
 
+@pytest.mark.parametrize("y_value", [0.0, 3.0, -1e6])
+def test_constant_y_has_nothing_to_learn_and_no_plateau(y_value):
+    # A constant prediction is already exact: a stop of the rule is convergence.
+    X = np.random.RandomState(0).uniform(size=(50, 3))
+    y = np.full(50, y_value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = SigmoidMLPRegressor(random_state=0).fit(X, y)
+    assert model.n_iter_ < model.max_iter
+    np.testing.assert_allclose(model.predict(X), y_value, atol=0.05 * max(1.0, abs(y_value)))
+
+
 def test_convergence_warning_means_still_improving():
     X, y = make_moons(300, noise=0.2, random_state=0)
     X = MinMaxScaler().fit_transform(X)
@@ -297,9 +310,12 @@ def test_warm_start_fit_refuses_other_classes():
     X, y = load_iris(return_X_y=True)
     model = SigmoidMLPClassifier(hidden_layer_sizes=(5,), max_iter=5, warm_start=True,
                                  random_state=0).fit(X / 8, y)
-    with pytest.raises(ValueError, match="warm_start can only be used where `y` has the same classes"):
+    # scikit-learn's test_warm_start matches this very text.
+    message = ("warm_start can only be used where `y` has the same classes as in the "
+               "previous call to fit. Previously got [0 1 2], `y` has ")
+    with pytest.raises(ValueError, match=re.escape(message + "[0 1]") + "$"):
         model.fit(X[y < 2] / 8, y[y < 2])
-    with pytest.raises(ValueError, match="warm_start can only be used"):
+    with pytest.raises(ValueError, match=re.escape(message + "[0 1 7]") + "$"):
         model.fit(X / 8, np.where(y == 2, 7, y))
 
 

@@ -156,6 +156,18 @@ def test_partial_fit_first_call_needs_classes():
     assert not hasattr(model, "coefs_")
 
 
+def test_partial_fit_with_one_class_in_classes_blames_classes():
+    y = np.where(y_clf == 1, "b", "a")
+    model = SigmoidMLPClassifier()
+    with pytest.raises(ValueError) as error:
+        model.partial_fit(X, y, classes=["a"])
+    message = str(error.value)
+    assert message.startswith("classes=['a'] names only one class, but SigmoidMLPClassifier")
+    assert "y holds ['a', 'b']" in message
+    assert "the data contain" not in message
+    assert not hasattr(model, "coefs_")
+
+
 @pytest.mark.parametrize(
     "Estimator, call",
     [
