@@ -51,8 +51,6 @@ def test_python_m_sknn_runs_the_quick_start():
         ("diabetes", "R²", "sknn.SigmoidMLPRegressor"),
     ],
 )
-# 2 epochs keep the test quick; the table, not the fit, is what it checks.
-@pytest.mark.filterwarnings("ignore:Stochastic Optimizer:sklearn.exceptions.ConvergenceWarning")
 def test_each_dataset(capsys, dataset, score, sknn_name):
     main(["--dataset", dataset, "--max-iter", "2"])
     output = capsys.readouterr()
