@@ -372,8 +372,7 @@ class LossCurveDisplay:
         >>> from sknn import SigmoidMLPClassifier
         >>> from sknn.plotting import LossCurveDisplay
         >>> X, y = load_iris(return_X_y=True)
-        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=20,
-        ...                              random_state=0).fit(X / 8, y)
+        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X / 8, y)
         >>> display = LossCurveDisplay.from_estimator(model, name="iris")
         >>> display.line_.get_label()
         'iris: training cost'
@@ -424,7 +423,7 @@ class LossCurveDisplay:
         >>> from sknn import SigmoidMLPClassifier
         >>> from sknn.plotting import LossCurveDisplay
         >>> X, y = load_iris(return_X_y=True)
-        >>> models = [SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=20,
+        >>> models = [SigmoidMLPClassifier(hidden_layer_sizes=(8,),
         ...                                learning_rate_init=eta, random_state=0).fit(X / 8, y)
         ...           for eta in (0.01, 0.1)]
         >>> display = LossCurveDisplay.from_estimators(models)
@@ -512,8 +511,7 @@ class GradientDisplay:
     >>> from sknn import SigmoidMLPClassifier
     >>> from sknn.plotting import GradientDisplay
     >>> X, y = load_iris(return_X_y=True)
-    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8, 8), max_iter=10,
-    ...                              random_state=0).fit(X / 8, y)
+    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8, 8), random_state=0).fit(X / 8, y)
     >>> display = GradientDisplay.from_estimator(model, X / 8, y)
     >>> display.mean_abs_gradient.shape, display.mean_sigmoid_slope.shape
     ((3,), (2,))
@@ -620,8 +618,7 @@ class GradientDisplay:
         >>> from sknn import SigmoidMLPClassifier
         >>> from sknn.plotting import GradientDisplay
         >>> X, y = load_iris(return_X_y=True)
-        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=10,
-        ...                              random_state=0).fit(X / 8, y)
+        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X / 8, y)
         >>> display = GradientDisplay.from_estimator(model, X / 8, y, name="iris")
         >>> display.gradient_line_.get_xdata().tolist()  # layers 1 and 2
         [1, 2]
@@ -695,8 +692,7 @@ class ActivationDisplay:
     >>> from sknn import SigmoidMLPClassifier
     >>> from sknn.plotting import ActivationDisplay
     >>> X, y = load_iris(return_X_y=True)
-    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8, 4), max_iter=10,
-    ...                              random_state=0).fit(X / 8, y)
+    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8, 4), random_state=0).fit(X / 8, y)
     >>> display = ActivationDisplay.from_estimator(model, X / 8)
     >>> len(display.densities), len(display.fill_)
     (2, 2)
@@ -820,8 +816,7 @@ class ActivationDisplay:
         >>> from sknn import SigmoidMLPClassifier
         >>> from sknn.plotting import ActivationDisplay
         >>> X, y = load_iris(return_X_y=True)
-        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=10,
-        ...                              random_state=0).fit(X / 8, y)
+        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X / 8, y)
         >>> display = ActivationDisplay.from_estimator(model, X / 8, saturation=0.1)
         >>> bool(0 <= display.saturated_low[0] + display.saturated_high[0] <= 1)
         True
