@@ -14,10 +14,15 @@ Pure array code; the estimator turns the findings into warnings.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import warnings
+
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._activations import sigmoid_derivative
+from ._array_api import numpy_rows, to_numpy
+from ._backprop import forward_pass
+from ._init import sample_rows
 from ._weighted import mean_and_std
 
 # A unit is saturated when σ′ < SATURATED_SLOPE (|z| > 9.2) on nearly all rows.
@@ -247,3 +252,33 @@ def plateau_message(A, loss, baseline):
             "minimum of the curved network."
         )
     return None
+
+
+def diagnose(estimator, X, Y, sample_weight, baseline, stopped_by_rule):
+    """Warn if the trained network cannot have learned X, or stalled on a plateau.
+
+    Looks at a sample of the training rows (at most ``N_INIT_ROWS``, drawn
+    alike in every call of one model), on the CPU, with the weights in
+    training units.
+    """
+    rows = sample_rows(np.random.RandomState(estimator._seed), X.shape[0], to_numpy(sample_weight))
+    coefs = [to_numpy(W) for W in estimator.coefs_]
+    intercepts = [to_numpy(b) for b in estimator.intercepts_]
+    A, _ = forward_pass(numpy_rows(X, rows), coefs, intercepts, estimator.out_activation_)
+    weights = None if sample_weight is None else numpy_rows(sample_weight, rows)
+    message = degenerate_fit_message(
+        A, numpy_rows(Y, rows), weights, type(estimator).__name__, estimator.alpha
+    )
+    if message is not None:
+        warnings.warn(message, DegenerateFitWarning)
+    elif stopped_by_rule:
+        message = plateau_message(A, estimator.loss_, baseline)
+        if message is not None:
+            warnings.warn(
+                f"Training stopped on a plateau after {estimator.n_iter_} epochs: the loss "
+                f"({estimator.loss_:.4g}) did not improve by tol={estimator.tol:g} for "
+                f"{estimator.n_iter_no_change} epochs, but {message} Raise "
+                "n_iter_no_change, lower tol, or use learning_rate_init='auto' and "
+                "init='data'; see 'When it does not learn' in the user guide.",
+                PlateauWarning,
+            )

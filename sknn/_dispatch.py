@@ -91,7 +91,7 @@ def kernel_applies(X, dtype):
     )
 
 
-def run_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, *, workspace, **settings):
+def run_epoch(theta, velocity, X, Y, sample_weight, *, workspace, **settings):
     """One pass of mini-batch SGD over (X, Y); θ and v are updated in place.
 
     Where :func:`kernel_applies`, in the compiled kernel
@@ -103,9 +103,7 @@ def run_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, *, worksp
     ----------
     theta, velocity : ndarray of shape (n_params,)
         Parameters θ and velocity v, C-ordered (as ``_parameters.pack`` makes
-        them); ``coefs``/``intercepts`` are views into θ.
-    coefs, intercepts : list of ndarray
-        W⁽ˡ⁾ and b⁽ˡ⁾, views into ``theta``.
+        them).
     X : ndarray or CSR matrix of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None
@@ -125,8 +123,7 @@ def run_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, *, worksp
     """
     if not kernel_applies(X, theta.dtype):
         return reference_epoch(
-            theta, velocity, coefs, intercepts, X, Y, sample_weight,
-            workspace=workspace, **settings,
+            theta, velocity, X, Y, sample_weight, workspace=workspace, **settings
         )
     order = settings["order"]
     return _sgd_fast.sgd_epoch(

@@ -60,8 +60,6 @@ class Workspace:
 def reference_epoch(
     theta,
     velocity,
-    coefs,
-    intercepts,
     X,
     Y,
     sample_weight,
@@ -84,14 +82,12 @@ def reference_epoch(
     an array of another namespace (torch, CuPy…: then θ, v, Y, the weights
     and ``order`` are of that namespace and device too). Each step computes a
     new θ (the array API has no ``out=``); W⁽ˡ⁾, b⁽ˡ⁾ are taken from the current
-    θ before each batch, so ``coefs`` and ``intercepts`` are not read.
+    θ before each batch.
 
     Parameters
     ----------
     theta, velocity : ndarray of shape (n_params,)
         Parameters θ and velocity v.
-    coefs, intercepts : list of ndarray
-        W⁽ˡ⁾ and b⁽ˡ⁾, views into ``theta`` (for numpy).
     X : ndarray or CSR matrix of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None

@@ -141,12 +141,12 @@ CASES = _cases()
 @contextlib.contextmanager
 def _reference_epochs():
     """Every epoch of the block runs in the reference, also for dense numpy X."""
-    original = sknn._base.run_epoch
-    sknn._base.run_epoch = sknn._train.reference_epoch  # predictions still take the kernel
+    original = sknn._optimizer.run_epoch
+    sknn._optimizer.run_epoch = sknn._train.reference_epoch  # predictions still take the kernel
     try:
         yield
     finally:
-        sknn._base.run_epoch = original
+        sknn._optimizer.run_epoch = original
 
 
 def _inputs(backend, dtype, y, fit_params):

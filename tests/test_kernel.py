@@ -63,20 +63,19 @@ def _problem(pair, dtype, weighted, seed=0):
 def _epoch(epoch, X, Y, sample_weight, units, theta, velocity, **settings):
     """θ, v and (weighted cost, total weight) after one epoch of ``epoch``."""
     theta, velocity = theta.copy(), velocity.copy()
-    coefs, intercepts = unpack(theta, units)
     batch_size = settings.pop("batch_size")
     workspace = _train.Workspace(units)
     result = epoch(
-        theta, velocity, coefs, intercepts, X, Y, sample_weight,
+        theta, velocity, X, Y, sample_weight,
         workspace=workspace, batch_size=batch_size, **settings,
     )
     return theta, velocity, result
 
 
-def _kernel_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, **settings):
+def _kernel_epoch(theta, velocity, X, Y, sample_weight, **settings):
     """run_epoch, asserting that it takes the kernel."""
     assert _dispatch.kernel_applies(X, theta.dtype)
-    return _dispatch.run_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, **settings)
+    return _dispatch.run_epoch(theta, velocity, X, Y, sample_weight, **settings)
 
 
 def _assert_same_epoch(reference, kernel, dtype):

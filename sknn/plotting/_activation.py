@@ -64,8 +64,7 @@ class ActivationDisplay:
     >>> from sknn import SigmoidMLPClassifier
     >>> from sknn.plotting import ActivationDisplay
     >>> X, y = load_iris(return_X_y=True)
-    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8, 4), max_iter=10,
-    ...                              random_state=0).fit(X / 8, y)
+    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8, 4), random_state=0).fit(X / 8, y)
     >>> display = ActivationDisplay.from_estimator(model, X / 8)
     >>> len(display.densities), len(display.fill_)
     (2, 2)
@@ -190,8 +189,7 @@ class ActivationDisplay:
         >>> from sknn import SigmoidMLPClassifier
         >>> from sknn.plotting import ActivationDisplay
         >>> X, y = load_iris(return_X_y=True)
-        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=10,
-        ...                              random_state=0).fit(X / 8, y)
+        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X / 8, y)
         >>> display = ActivationDisplay.from_estimator(model, X / 8, saturation=0.1)
         >>> bool(0 <= display.saturated_low[0] + display.saturated_high[0] <= 1)
         True

@@ -54,8 +54,7 @@ class GradientDisplay:
     >>> from sknn import SigmoidMLPClassifier
     >>> from sknn.plotting import GradientDisplay
     >>> X, y = load_iris(return_X_y=True)
-    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8, 8), max_iter=10,
-    ...                              random_state=0).fit(X / 8, y)
+    >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8, 8), random_state=0).fit(X / 8, y)
     >>> display = GradientDisplay.from_estimator(model, X / 8, y)
     >>> display.mean_abs_gradient.shape, display.mean_sigmoid_slope.shape
     ((3,), (2,))
@@ -162,8 +161,7 @@ class GradientDisplay:
         >>> from sknn import SigmoidMLPClassifier
         >>> from sknn.plotting import GradientDisplay
         >>> X, y = load_iris(return_X_y=True)
-        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=10,
-        ...                              random_state=0).fit(X / 8, y)
+        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X / 8, y)
         >>> display = GradientDisplay.from_estimator(model, X / 8, y, name="iris")
         >>> display.gradient_line_.get_xdata().tolist()  # layers 1 and 2
         [1, 2]

@@ -308,8 +308,7 @@ class LossCurveDisplay:
         >>> from sknn import SigmoidMLPClassifier
         >>> from sknn.plotting import LossCurveDisplay
         >>> X, y = load_iris(return_X_y=True)
-        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=20,
-        ...                              random_state=0).fit(X / 8, y)
+        >>> model = SigmoidMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X / 8, y)
         >>> display = LossCurveDisplay.from_estimator(model, name="iris")
         >>> display.line_.get_label()
         'iris: training cost'
@@ -360,7 +359,7 @@ class LossCurveDisplay:
         >>> from sknn import SigmoidMLPClassifier
         >>> from sknn.plotting import LossCurveDisplay
         >>> X, y = load_iris(return_X_y=True)
-        >>> models = [SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=20,
+        >>> models = [SigmoidMLPClassifier(hidden_layer_sizes=(8,),
         ...                                learning_rate_init=eta, random_state=0).fit(X / 8, y)
         ...           for eta in (0.01, 0.1)]
         >>> display = LossCurveDisplay.from_estimators(models)
