@@ -5,6 +5,7 @@
 import inspect
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
@@ -169,6 +170,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         self.class_weight = class_weight
 
     def _validate_targets(self, y, *, first_pass, classes, warm_fit=False):
+        if sp.issparse(y):  # a sparse indicator matrix trains as the dense one
+            y = y.toarray()
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)

@@ -354,6 +354,35 @@ def test_multilabel_uses_independent_sigmoid_outputs():
 
 
 @ignore_convergence
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_sparse_multilabel_y_trains_as_the_dense_indicator_matrix(fmt, early_stopping):
+    """A sparse indicator matrix y (scikit-learn's MLPClassifier accepts it) is the dense one."""
+    X, Y = make_multilabel_classification(
+        n_samples=120, n_features=5, n_classes=3, n_labels=2, random_state=0
+    )
+    X = MinMaxScaler().fit_transform(X)
+    params = dict(hidden_layer_sizes=(6,), max_iter=5, early_stopping=early_stopping, random_state=0)
+    dense = SigmoidMLPClassifier(**params).fit(X, Y)
+    sparse = SigmoidMLPClassifier(**params).fit(X, sp.csr_matrix(Y).asformat(fmt))
+    for W, W_dense in zip(_weights(sparse), _weights(dense)):
+        assert_array_equal(W, W_dense)
+    assert_array_equal(sparse.classes_, dense.classes_)
+    assert_array_equal(sparse.predict(X), dense.predict(X))
+    if early_stopping:
+        assert sparse.validation_scores_ == dense.validation_scores_
+    if not early_stopping:  # and a stream of sparse chunks as the dense stream
+        streams = []
+        for chunk in (lambda A: A, lambda A: sp.csr_matrix(A).asformat(fmt)):
+            model = SigmoidMLPClassifier(hidden_layer_sizes=(6,), random_state=0)
+            for rows in np.array_split(np.arange(len(X)), 3):
+                model.partial_fit(X[rows], chunk(Y[rows]), classes=[0, 1, 2])
+            streams.append(model)
+        for W, W_dense in zip(_weights(streams[1]), _weights(streams[0])):
+            assert_array_equal(W, W_dense)
+
+
+@ignore_convergence
 def test_multi_output_regression():
     X, Y = _regression(n_targets=2)
     model = SigmoidMLPRegressor(hidden_layer_sizes=(10,), random_state=0).fit(X, Y)
