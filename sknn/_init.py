@@ -180,6 +180,11 @@ def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     W : ndarray of shape (fan_in, fan_out)
     b : ndarray of shape (fan_out,)
 
+    Raises
+    ------
+    ValueError
+        If the weights overflow: rows of subnormal size.
+
     Examples
     --------
     >>> import numpy as np
@@ -204,7 +209,16 @@ def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     # make weights of 1e16.
     spread[spread <= len(P) * np.finfo(P.dtype).eps * np.abs(P).max(axis=0)] = 1.0
     P *= scale / spread
-    W *= scale / (spread * size)
+    with np.errstate(over="ignore"):
+        W *= scale / (spread * size)
+    if not np.isfinite(W).all():
+        # Rows of subnormal size (1e-310): the weights that spread Z over them
+        # are beyond the float range.
+        raise ValueError(
+            f"init='data' cannot place the hidden units on this X: its values (|x| up to "
+            f"{size:.3g}) are so small that the weights spreading Z over them overflow. "
+            "Scale X (e.g. MinMaxScaler), or use init='glorot'."
+        )
     b = -weighted_quantile(P, rng.uniform(size=fan_out), weights)
     return W.astype(dtype, copy=False), b.astype(dtype, copy=False)
 
