@@ -50,6 +50,7 @@ from ._diagnose import (
 )
 from ._evaluate import batch_cost, epoch_cost
 from ._init import init_rows, initial_weights, sample_rows
+from ._limits import check_sample_weight_sum, check_target_range
 from ._losses import baseline_cost, penalty
 from ._parameters import pack, unpack
 from ._persistence import VersionedStateMixin
@@ -299,8 +300,9 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         )
         if not np.all(np.isfinite(sample_weight)):
             raise ValueError("sample_weight contains NaN or infinity.")
-        if not sample_weight.sum() > 0:
+        if not sample_weight.any():
             raise ValueError("sample_weight sums to zero: at least one sample needs a positive weight.")
+        check_sample_weight_sum(sample_weight, dtype)
         return sample_weight
 
     # ---------------------------------------------------------------- initialisation
@@ -387,7 +389,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             stratify, sample_weight, dtype=dtype, incremental=incremental
         )
         if Y.dtype.kind == "f":
-            Y = _cast_finite(Y, dtype, "y")
+            Y = check_target_range(Y, dtype, sample_weight)
         if first_pass:
             self._fit_target_scale(Y, sample_weight)
         Y = self._training_targets(Y)
