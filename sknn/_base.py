@@ -4,15 +4,19 @@ It owns what the array modules below it do not know about: hyperparameters
 and their validation, input checking, initialisation, the epochs with their
 learning-rate schedule and stopping rules, and the fitted attributes. Every
 training call is a transaction: it works on a fresh copy of the parameters and
-only an error-free call leaves its results on the estimator.
+only an error-free call leaves its results on the estimator, ``coefs_`` and
+``intercepts_`` published together at its end, so that threads predicting
+meanwhile see the old model or the new one.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import math
+import threading
 import warnings
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -64,19 +68,28 @@ DIVERGENCE_FACTOR = 10
 PROGRESS_FRACTION = 0.01
 
 
+# Held while ``coefs_`` and ``intercepts_`` are rebound or read as a pair, so
+# that a thread predicting while another trains sees both of one model.
+_NETWORK_LOCK = threading.Lock()
+
+
 @contextmanager
 def _transaction(estimator):
     """Undo every attribute change of ``estimator`` if the block raises.
 
     Training never writes into arrays the estimator already holds (it packs
-    copies), so a shallow copy of ``__dict__`` is a complete snapshot.
+    copies), so a shallow copy of ``__dict__`` is a complete snapshot. The
+    undo never removes an attribute that was there before, so that a thread
+    predicting meanwhile always finds a whole model.
     """
     saved = dict(estimator.__dict__)
     try:
         yield
     except BaseException:
-        estimator.__dict__.clear()
-        estimator.__dict__.update(saved)
+        with _NETWORK_LOCK:
+            for name in estimator.__dict__.keys() - saved.keys():
+                del estimator.__dict__[name]
+            estimator.__dict__.update(saved)
         raise
 
 
@@ -139,6 +152,16 @@ def _not_numeric(name, error):
         "as numbers first, e.g. with OneHotEncoder or OrdinalEncoder in a "
         "ColumnTransformer."
     )
+
+
+def _numpy_weights(coefs, intercepts):
+    """The layers as numpy arrays (themselves when they are).
+
+    The steps that look at a sample of the rows (the learning rate, the
+    start cost, the diagnosis) run on the CPU, in numpy, whatever
+    namespace the network trains in: a thousand rows at most.
+    """
+    return [to_numpy(W) for W in coefs], [to_numpy(b) for b in intercepts]
 
 
 class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metaclass=ABCMeta):
@@ -239,11 +262,12 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         """Turn output activations into predictions."""
 
     @abstractmethod
-    def _score(self, X, Y, y, sample_weight=None):
-        """Validation score (higher is better) of the current weights.
+    def _score(self, X, Y, y, sample_weight=None, network=None):
+        """Validation score (higher is better) of the weights ``network``.
 
-        ``Y`` are the targets as training encodes them (in training units),
-        ``y`` as the user gave them.
+        ``network`` is ``(coefs, intercepts)``, the weights being trained (in
+        training units); ``Y`` are the targets as training encodes them (in
+        training units), ``y`` as the user gave them.
         """
 
     # ---------------------------------------------------------------- validation
@@ -402,10 +426,12 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         else:
             self._check_layers(layer_units)
 
-        # The transaction: train a private copy of θ; the estimator's old
-        # arrays stay untouched until the call succeeds. Training runs in the
-        # units of the training targets (see _training_targets).
-        theta, self.coefs_, self.intercepts_ = pack(
+        # The transaction: train a private copy of θ (coefs and intercepts are
+        # views into it); the estimator's old arrays stay untouched, and are
+        # what other threads predict with, until the call succeeds and
+        # publishes new ones. Training runs in the units of the training
+        # targets (see _training_targets).
+        theta, coefs, intercepts = pack(
             *self._to_training_units(list(self.coefs_), list(self.intercepts_)), X.dtype
         )
         task.call_on_fit_task_begin(estimator=self, **seen)
@@ -417,7 +443,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         else:  # fit, also with warm_start, restarts the optimizer as scikit-learn's
             velocity = xp.zeros_like(theta)
             learning_rate = self.learning_rate_init_ = self._initial_learning_rate(
-                X, sample_weight, first_pass
+                X, sample_weight, first_pass, coefs, intercepts
             )
 
         rng = np.random.default_rng([self._seed, self.t_])
@@ -430,7 +456,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         # Divergence is a loss far above both a constant prediction's and the
         # starting network's (either alone can be tiny: a great warm start, a
         # class weight that puts nearly all weight on one class).
-        yardstick = max(baseline, self._start_cost(X, Y, sample_weight) / unit)
+        yardstick = max(baseline, self._start_cost(X, Y, sample_weight, coefs, intercepts) / unit)
         validation = None
         if self.early_stopping:
             # A fresh held-out set each call, so scores start afresh too.
@@ -472,8 +498,8 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                     weighted_cost, total_weight = run_epoch(
                         theta,
                         velocity,
-                        self.coefs_,
-                        self.intercepts_,
+                        coefs,
+                        intercepts,
                         X,
                         Y,
                         sample_weight,
@@ -496,7 +522,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                     )
                     break
                 if device is not None:  # the layers afresh from θ (see _parameters)
-                    self.coefs_, self.intercepts_ = unpack(theta, layer_units)
+                    coefs, intercepts = unpack(theta, layer_units)
                 epoch_loss = weighted_cost / total_weight / unit if total_weight else math.nan
                 diverged = self._divergence(epoch_loss, theta, yardstick, learning_rate)
                 if diverged is not None:
@@ -515,12 +541,16 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                     print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}")
 
                 if self.early_stopping:
-                    if self._update_validation(*validation, batch_size=batch_size):
+                    if self._update_validation(
+                        *validation, batch_size=batch_size, network=(coefs, intercepts)
+                    ):
                         best_theta[...] = theta
                 else:
                     self._update_training_loss(epoch_loss)
                 stop_requested = epoch_task.call_on_fit_task_end(
-                    estimator=self, reconstruction_attributes=self._epoch_state, **seen
+                    estimator=self,
+                    reconstruction_attributes=partial(self._epoch_state, coefs, intercepts),
+                    **seen,
                 )
                 if self.learning_rate == "invscaling":
                     learning_rate = invscaling_learning_rate(
@@ -541,12 +571,12 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
         if self.early_stopping:
             theta[...] = best_theta
-        self.coefs_, self.intercepts_ = unpack(theta, layer_units)
+        coefs, intercepts = unpack(theta, layer_units)
         self._velocity = velocity
         self._learning_rate = learning_rate
         if self.n_iter_:
-            self._diagnose(X, Y, sample_weight, baseline, stopped_by_rule)
-        self.coefs_, self.intercepts_ = self._from_training_units(self.coefs_, self.intercepts_)
+            self._diagnose(X, Y, sample_weight, baseline, stopped_by_rule, coefs, intercepts)
+        self._publish(*self._from_training_units(coefs, intercepts))
         if device is not None:  # every fitted array where X is (scikit-learn's convention)
             attributes_to(self, *device)
         task.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **seen)
@@ -589,11 +619,12 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     # ---------------------------------------------------------------- η, divergence, diagnosis
 
-    def _initial_learning_rate(self, X, sample_weight, first_pass):
+    def _initial_learning_rate(self, X, sample_weight, first_pass, coefs, intercepts):
         """η at the start of a fit: ``learning_rate_init``, or the 'auto' rule.
 
-        'auto' is worked out from the initial weights; a warm start keeps the
-        η of the first fit, so that fits in pieces train as one.
+        'auto' is worked out from the initial weights ``coefs``, ``intercepts``
+        (in training units); a warm start keeps the η of the first fit, so
+        that fits in pieces train as one.
         """
         if self.learning_rate_init == "auto" and not first_pass and (
             getattr(self, "_auto_rate", None) is not None
@@ -601,7 +632,9 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             return self._auto_rate
         if self.learning_rate_init == "auto":
             X_rows, weights = init_rows(np.random.RandomState(self._seed), X, sample_weight)
-            bound = jacobian_bound(X_rows, *self._numpy_weights(), self.out_activation_, weights)
+            bound = jacobian_bound(
+                X_rows, *_numpy_weights(coefs, intercepts), self.out_activation_, weights
+            )
             self._auto_rate = auto_learning_rate(bound, self.loss, self.out_activation_)
             return self._auto_rate
         return float(self.learning_rate_init)
@@ -641,14 +674,15 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         """Up to N_INIT_ROWS rows of positive weight, drawn alike in every call of one model."""
         return sample_rows(np.random.RandomState(self._seed), n_samples, to_numpy(sample_weight))
 
-    def _numpy_weights(self):
-        """``coefs_`` and ``intercepts_`` as numpy arrays (themselves when they are).
+    def _network(self):
+        """``(coefs_, intercepts_)``, read as one pair (see :meth:`_publish`)."""
+        with _NETWORK_LOCK:
+            return self.coefs_, self.intercepts_
 
-        The steps that look at a sample of the rows (the learning rate, the
-        start cost, the diagnosis) run on the CPU, in numpy, whatever
-        namespace the network trains in: a thousand rows at most.
-        """
-        return [to_numpy(W) for W in self.coefs_], [to_numpy(b) for b in self.intercepts_]
+    def _publish(self, coefs, intercepts):
+        """Make new weights the model's: both at once, for threads predicting meanwhile."""
+        with _NETWORK_LOCK:
+            self.coefs_, self.intercepts_ = coefs, intercepts
 
     def _order(self, rng, n_samples, device):
         """The order of the rows in this epoch: a shuffle, or None (as given).
@@ -661,14 +695,14 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         order = rng.permutation(n_samples)
         return order if device is None else to_device(order, *device)
 
-    def _start_cost(self, X, Y, sample_weight):
-        """The cost C of a mini-batch at the start of the call, on a sample of the rows.
+    def _start_cost(self, X, Y, sample_weight, coefs, intercepts):
+        """The cost C of a mini-batch of the weights at the start, on a sample of the rows.
 
         The penalty is (α / 2m) Σ‖W‖² with the m of a mini-batch, as in training.
         """
         rows = self._sample_rows(X.shape[0], sample_weight)
         weights = None if sample_weight is None else sample_weight[rows]
-        coefs, intercepts = self._numpy_weights()
+        coefs, intercepts = _numpy_weights(coefs, intercepts)
         data_cost = batch_cost(
             numpy_rows(X, rows), Y[rows], coefs, intercepts, loss=self.loss,
             out_activation=self.out_activation_, alpha=0.0, sample_weight=weights,
@@ -701,10 +735,12 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             "learning_rate_init (or use 'auto'), or scale X (e.g. MinMaxScaler)."
         )
 
-    def _diagnose(self, X, Y, sample_weight, baseline, stopped_by_rule):
-        """Warn if the trained network cannot have learned X, or stalled on a plateau."""
+    def _diagnose(self, X, Y, sample_weight, baseline, stopped_by_rule, coefs, intercepts):
+        """Warn if the trained network (in training units) cannot have learned X, or stalled."""
         rows = self._sample_rows(X.shape[0], sample_weight)
-        A, _ = forward_pass(numpy_rows(X, rows), *self._numpy_weights(), self.out_activation_)
+        A, _ = forward_pass(
+            numpy_rows(X, rows), *_numpy_weights(coefs, intercepts), self.out_activation_
+        )
         weights = None if sample_weight is None else numpy_rows(sample_weight, rows)
         message = degenerate_fit_message(
             A, numpy_rows(Y, rows), weights, type(self).__name__, self.alpha
@@ -723,15 +759,16 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
                     PlateauWarning,
                 )
 
-    def _epoch_state(self):
+    def _epoch_state(self, coefs, intercepts):
         """Copies of what changes from epoch to epoch, for a callback's ``fitted_estimator``.
 
-        Called lazily, only when a callback asks for the fitted estimator.
+        ``coefs``, ``intercepts`` are the weights being trained, in training
+        units. Called lazily, only when a callback asks for the fitted estimator.
         """
-        xp = get_namespace(self.coefs_[0])
+        xp = get_namespace(coefs[0])
         coefs, intercepts = self._from_training_units(
-            [xp.asarray(W, copy=True) for W in self.coefs_],
-            [xp.asarray(b, copy=True) for b in self.intercepts_],
+            [xp.asarray(W, copy=True) for W in coefs],
+            [xp.asarray(b, copy=True) for b in intercepts],
         )
         state = {
             "coefs_": coefs,
@@ -787,9 +824,9 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             )
         return X_train, Y_train, sw_train, (X_val, Y_val, y_val, sw_val)
 
-    def _update_validation(self, X_val, Y_val, y_val, sw_val, *, batch_size):
-        """Record the validation score and loss; True when the score is the best so far."""
-        score = self._score(X_val, Y_val, y_val, sw_val)
+    def _update_validation(self, X_val, Y_val, y_val, sw_val, *, batch_size, network):
+        """Record the validation score and loss of ``network``; True when the score is the best."""
+        score = self._score(X_val, Y_val, y_val, sw_val, network=network)
         self.validation_scores_.append(score)
         # The training cost on the held-out rows, averaged over mini-batches
         # as loss_ is, so that the two curves are on one scale.
@@ -797,8 +834,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             epoch_cost(
                 X_val,
                 Y_val,
-                self.coefs_,
-                self.intercepts_,
+                *network,
                 batch_size=batch_size,
                 loss=self.loss,
                 out_activation=self.out_activation_,
@@ -860,21 +896,25 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     # ---------------------------------------------------------------- prediction
 
-    def _forward(self, X, check_input=True, method="predict"):
-        """ŷ for X with the current weights; allocates its own arrays (thread-safe).
+    def _forward(self, X, check_input=True, method="predict", network=None):
+        """ŷ for X with the fitted weights, or ``network``; allocates its own arrays (thread-safe).
 
         ``method`` names the public method, for the error when X is of another
-        namespace or device than the model.
+        namespace or device than the model. ``network`` is ``(coefs,
+        intercepts)`` (the weights being trained, for the validation score);
+        the fitted ones are read once, as a pair, so that a ``partial_fit`` in
+        another thread cannot change them halfway through.
         """
         check_is_fitted(self)
         if check_input:
             check_same_namespace(X, self, method)
             X = self._validate_X(X)
-        X = _cast_finite(X, self.coefs_[0].dtype, "X")
+        coefs, intercepts = self._network() if network is None else network
+        X = _cast_finite(X, coefs[0].dtype, "X")
         # Inputs far outside the training range (say 1e300) can overflow Z⁽ˡ⁾
         # and give ∞ − ∞ = NaN: raise instead of returning NaN predictions.
         with np.errstate(over="ignore", invalid="ignore"):
-            Y_hat = predict_output(X, self.coefs_, self.intercepts_, self.out_activation_)
+            Y_hat = predict_output(X, coefs, intercepts, self.out_activation_)
         xp = get_namespace(Y_hat)
         if not bool(xp.all(xp.isfinite(Y_hat))):
             raise ValueError(
@@ -884,8 +924,8 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             )
         return Y_hat
 
-    def _predict(self, X, check_input=True):
-        return self._decode(self._forward(X, check_input=check_input))
+    def _predict(self, X, check_input=True, network=None):
+        return self._decode(self._forward(X, check_input=check_input, network=network))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -95,6 +95,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     (see "Saving models" in the README). Loading a model saved by another
     sknn version warns with :class:`sknn.InconsistentVersionWarning`.
 
+    {threads}
+
     {callbacks}
 
     Examples
@@ -301,9 +303,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             return get_namespace(codes).take(self.classes_, codes, axis=0)
         return self.classes_[to_numpy(codes)]  # numpy classes_ (say strings), or during fit
 
-    def _score(self, X, Y, y, sample_weight=None):
+    def _score(self, X, Y, y, sample_weight=None, network=None):
         # On the CPU, where y is kept (see _base).
-        y_pred = to_numpy(self._predict(X, check_input=False))
+        y_pred = to_numpy(self._predict(X, check_input=False, network=network))
         return accuracy_score(y, y_pred, sample_weight=to_numpy(sample_weight))
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -180,13 +180,15 @@ def test_early_stopping_restores_the_best_weights():
         hidden_layer_sizes=(5,), early_stopping=True, validation_fraction=0.3,
         n_iter_no_change=3, max_iter=200, random_state=0,
     )
-    # Record what the model is scored on, and its weights at each score.
+    # Record what the model is scored on, and the weights it scores (those
+    # being trained) at each score.
     seen = []
     score = model._score
 
-    def recording_score(X_val, Y_val, y_val, sample_weight=None):
-        seen.append((X_val, y_val, _weights(model)))
-        return score(X_val, Y_val, y_val, sample_weight)
+    def recording_score(X_val, Y_val, y_val, sample_weight=None, network=None):
+        coefs, intercepts = network
+        seen.append((X_val, y_val, [a.copy() for a in coefs + intercepts]))
+        return score(X_val, Y_val, y_val, sample_weight, network=network)
 
     model._score = recording_score
     model.fit(X, y)

@@ -34,38 +34,38 @@ def classifier(**params):
 
 
 def inject(monkeypatch, model, *, at_epoch, fault, record=None):
-    """Wrap run_epoch: run it, then ``fault(model)`` in call number ``at_epoch``.
+    """Wrap run_epoch: run it, then ``fault(coefs, intercepts)`` in call number ``at_epoch``.
 
-    ``record`` collects a copy of the weights after every epoch that ran. The
-    estimator's coefs_ are views into the θ being trained, so writing into
-    them (or reading them) reaches the training state without depending on
-    run_epoch's signature.
+    ``record`` collects a copy of the weights after every epoch that ran.
+    run_epoch's ``coefs`` and ``intercepts`` (its third and fourth arguments)
+    are views into the θ being trained, so writing into them (or reading
+    them) reaches the training state.
     """
     real = sknn._base.run_epoch
     calls = []
 
     def run_epoch(*args, **kwargs):
         calls.append(1)
+        coefs, intercepts = args[2], args[3]
         if fault is KeyboardInterrupt and len(calls) == at_epoch:
             # Half an epoch's damage first, to check it is undone.
-            model.coefs_[0][...] += 1.0
+            coefs[0][...] += 1.0
             raise KeyboardInterrupt
         result = real(*args, **kwargs)
         if len(calls) == at_epoch and fault is not KeyboardInterrupt:
-            fault(model)
+            fault(coefs, intercepts)
         if record is not None:  # in y's units, as the fitted model will hold them
-            coefs, intercepts = copy.deepcopy((model.coefs_, model.intercepts_))
-            record.append(model._from_training_units(coefs, intercepts))
+            record.append(model._from_training_units(*copy.deepcopy((coefs, intercepts))))
         return result
 
     monkeypatch.setattr(sknn._base, "run_epoch", run_epoch)
     return calls
 
 
-def poison(model):
+def poison(coefs, intercepts):
     """The weights become non-finite in place, as a diverging update would leave them."""
-    model.coefs_[-1][0, 0] = np.inf
-    model.intercepts_[0][0] = np.nan
+    coefs[-1][0, 0] = np.inf
+    intercepts[0][0] = np.nan
 
 
 # ----------------------------------------------------------------- divergence
