@@ -95,8 +95,9 @@ def run_epoch(
     """One pass of mini-batch SGD over (X, Y); θ and v are updated in place.
 
     Dense C-ordered float32/float64 X trains in the compiled kernel
-    (:func:`sknn._sgd_fast.sgd_epoch`, which releases the GIL for the whole
-    epoch), anything else in the numpy reference, :func:`reference_epoch`:
+    (:func:`sknn._sgd_fast.sgd_epoch`, which releases the GIL for the
+    epoch, taking it back every ~0.05 s of work in the main thread to let
+    Ctrl-C through), anything else in the numpy reference, :func:`reference_epoch`:
     the same equations in the same order, so both give the same θ to rounding.
 
     Parameters
