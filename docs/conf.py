@@ -8,7 +8,6 @@ Build (warnings are errors; works offline)::
 # SPDX-License-Identifier: BSD-3-Clause
 
 import os
-import shutil
 import sys
 import warnings
 
@@ -35,21 +34,16 @@ extensions = [
 ]
 
 # ---------------------------------------------------------------- math
-# The build must work offline, so MathJax (fetched from a CDN) is out: the
-# equations are rendered at build time by LaTeX + dvipng into PNG images
-# (Debian: apt-get install dvipng texlive-latex-base texlive-latex-extra).
-# Without them we fall back to MathJax and say so; with -W that is an error,
-# so CI cannot silently publish pages that need the internet.
-if shutil.which("latex") and shutil.which("dvipng"):
-    extensions.append("sphinx.ext.imgmath")
-    imgmath_image_format = "png"
-    imgmath_use_preview = True  # align the baseline of inline math with the text
-    imgmath_font_size = 14
-    imgmath_dvipng_args = ["-gamma", "1.5", "-D", "130", "-bg", "Transparent"]
-    imgmath_latex_preamble = r"\usepackage{amsmath}\usepackage{amssymb}\usepackage{bm}"
-else:
-    extensions.append("sphinx.ext.mathjax")
-    _MATH_FALLBACK = True
+# The build must work offline and need nothing but pip, so MathJax is served
+# from the pages themselves, not from a CDN: sphinx-mathjax-offline bundles
+# MathJax 3 and copies it into _static/mathjax/ (mathjax_path points there).
+# The equations use only TeX and the amsmath/amssymb commands, which MathJax's
+# tex-chtml.js component reads as it is; \bm (the bm package) is defined as
+# \boldsymbol, so that LaTeX's usual bold-vector macro works too.
+extensions.append("sphinx-mathjax-offline")
+mathjax3_config = {
+    "tex": {"macros": {"bm": [r"\boldsymbol{#1}", 1]}},
+}
 
 # ---------------------------------------------------------------- sources
 templates_path = ["_templates"]
@@ -105,8 +99,6 @@ warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is c
 # ---------------------------------------------------------------- HTML
 html_theme = "pydata_sphinx_theme"
 html_title = f"sknn {release}"
-html_static_path = ["_static"]
-html_css_files = ["sknn.css"]
 html_theme_options = {
     # Nothing in the pages may come from the network: no icon links (their
     # logos are bundled, but they point away), no version switcher JSON, no
@@ -158,11 +150,3 @@ def _link_sklearn_targets(app, env, node, contnode):
 
 def setup(app):
     app.connect("missing-reference", _link_sklearn_targets)
-    if globals().get("_MATH_FALLBACK"):
-        from sphinx.util import logging
-
-        logging.getLogger(__name__).warning(
-            "latex/dvipng not found: math falls back to MathJax, which needs the "
-            "internet. Install them (apt-get install dvipng texlive-latex-base "
-            "texlive-latex-extra) for the offline build."
-        )

@@ -9,6 +9,7 @@ descent, in two estimators that work wherever scikit-learn's do.
 from ._array_api import model_to_numpy
 from ._classifier import SigmoidMLPClassifier
 from ._diagnose import DegenerateFitWarning, PlateauWarning
+from ._dispatch import KernelMissingWarning
 from ._persistence import InconsistentVersionWarning
 from ._regressor import SigmoidMLPRegressor
 
@@ -17,6 +18,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "DegenerateFitWarning",
     "InconsistentVersionWarning",
+    "KernelMissingWarning",
     "PlateauWarning",
     "SigmoidMLPClassifier",
     "SigmoidMLPRegressor",

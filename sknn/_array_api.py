@@ -344,7 +344,7 @@ def model_to_numpy(estimator):
     >>> import numpy as np
     >>> from sknn import SigmoidMLPRegressor, model_to_numpy
     >>> X, y = np.linspace(0, 1, 20)[:, None], np.linspace(0, 1, 20)
-    >>> model = SigmoidMLPRegressor(max_iter=5, random_state=0).fit(X, y)
+    >>> model = SigmoidMLPRegressor(random_state=0).fit(X, y)
     >>> type(model_to_numpy(model).coefs_[0]).__name__
     'ndarray'
     """

@@ -21,9 +21,10 @@ is W⁽ˡ⁺¹⁾, it maps ``A[l]`` to ``A[l + 1]``, and ``deltas[l]`` is δ⁽�
 This is the reference implementation: plain array code, one function per
 equation, every call returning new arrays (so nothing is shared between
 calls or threads), written against the array API standard so that the same
-equations train numpy, torch or CuPy arrays (see ``_array_api``). Training and prediction of dense input run the same
+equations train numpy, torch or CuPy arrays (see ``_array_api``). It imports
+nothing compiled: training and prediction of dense input run the same
 equations in the compiled kernel, ``_sgd_fast``, whose functions carry the
-same names; the tests hold the two together.
+same names, where ``_dispatch`` finds it; the tests hold the two together.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -31,7 +32,6 @@ same names; the tests hold the two together.
 import numpy as np
 import scipy.sparse as sp
 
-from . import _sgd_fast
 from ._array_api import get_namespace, take_rows
 from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative
 from ._losses import batch_loss, cost, output_error
@@ -110,7 +110,7 @@ def forward_pass(X, coefs, intercepts, out_activation):
 
 
 def default_chunk_rows(layer_units):
-    """Rows per chunk of :func:`predict_output`.
+    """Rows per chunk of a prediction of numpy or sparse X.
 
     About 256k activations of the widest layer, or fewer where that keeps
     every product A⁽ˡ⁻¹⁾W⁽ˡ⁾ of a chunk within 10⁶ multiply-adds (with at
@@ -132,20 +132,39 @@ def default_chunk_rows(layer_units):
     return min(rows, small) if small >= 64 else rows
 
 
-def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
-    """ŷ = A⁽ᴸ⁾ for every row of X, fed forward a chunk of rows at a time.
+def chunk_rows_for(X, coefs):
+    """Rows per chunk of a prediction of X: :func:`default_chunk_rows`, or more on GPUs.
 
-    Dense C-ordered X in the dtype of the weights (float32 or float64) runs
-    through the compiled forward pass (:func:`sknn._sgd_fast.predict`, the
-    GIL released), anything else through :func:`forward_pass` here; both
-    compute the same equations in the same order.
+    Parameters
+    ----------
+    X : ndarray, sparse matrix or array of another namespace, of shape (n_samples, n_features)
+        Input rows.
+    coefs : list of ndarray
+        W⁽ˡ⁾ for l = 1..L.
 
-    The rows are independent, so chunks give the same ŷ as one pass; but a
-    chunk's work arrays stay small enough to remain in the CPU cache while
-    σ and the softmax pass over them several times, instead of streaming
-    every layer's activations for all of X through memory. The chunk's
-    arrays are allocated by this call and shared with no other, so several
-    threads may predict with one model at once.
+    Returns
+    -------
+    chunk_rows : int
+    """
+    layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
+    if isinstance(X, np.ndarray) or sp.issparse(X):
+        return default_chunk_rows(layer_units)
+    # Another namespace, a GPU maybe, wants large products: chunks of 16M
+    # activations of the widest layer (64 MB in float32) bound the memory.
+    return max(1024, (1 << 24) // max(layer_units[1:]))
+
+
+def reference_predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
+    """ŷ = A⁽ᴸ⁾ for every row of X by :func:`forward_pass`, a chunk of rows at a time.
+
+    The reference of the prediction (``_dispatch.predict_output`` runs the
+    compiled kernel instead where it applies), for dense, sparse or another
+    namespace's X. The rows are independent, so chunks give the same ŷ as
+    one pass; but a chunk's work arrays stay small enough to remain in the
+    CPU cache while σ and the softmax pass over them several times, instead
+    of streaming every layer's activations for all of X through memory. The
+    chunk's arrays are allocated by this call and shared with no other, so
+    several threads may predict with one model at once.
 
     Parameters
     ----------
@@ -156,8 +175,7 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     out_activation : {'identity', 'logistic', 'softmax'}
         Output activation.
     chunk_rows : int, optional
-        Rows per chunk; by default :func:`default_chunk_rows` for numpy and
-        sparse X, larger chunks for other namespaces (GPUs).
+        Rows per chunk; by default :func:`chunk_rows_for`.
 
     Returns
     -------
@@ -166,40 +184,22 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sknn._backprop import predict_output
+    >>> from sknn._backprop import reference_predict_output
     >>> coefs, intercepts = [np.ones((2, 1))], [np.zeros(1)]
-    >>> predict_output(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), coefs, intercepts,
-    ...                "identity", chunk_rows=2)
+    >>> reference_predict_output(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), coefs,
+    ...                          intercepts, "identity", chunk_rows=2)
     array([[ 3.],
            [ 7.],
            [11.]])
     """
-    layer_units = [X.shape[1]] + [W.shape[1] for W in coefs]
-    n_samples, dtype = X.shape[0], coefs[0].dtype
-    if chunk_rows is None and (isinstance(X, np.ndarray) or sp.issparse(X)):
-        chunk_rows = default_chunk_rows(layer_units)
-    elif chunk_rows is None:
-        # Another namespace, a GPU maybe, wants large products: chunks of 16M
-        # activations of the widest layer (64 MB in float32) bound the memory.
-        chunk_rows = max(1024, (1 << 24) // max(layer_units[1:]))
-    if (
-        isinstance(X, np.ndarray)
-        and X.dtype == dtype
-        and dtype in (np.float32, np.float64)
-        and X.flags.c_contiguous
-    ):
-        return _sgd_fast.predict(
-            X,
-            [np.ascontiguousarray(W) for W in coefs],
-            [np.ascontiguousarray(b) for b in intercepts],
-            out_activation,
-            chunk_rows,
-        )
+    if chunk_rows is None:
+        chunk_rows = chunk_rows_for(X, coefs)
+    n_samples = X.shape[0]
     if sp.issparse(X):
         X = X.tocsr()  # cheap row slices
     xp = get_namespace(coefs[0])
     if n_samples == 0:
-        return xp.zeros((0, layer_units[-1]), dtype=dtype)
+        return xp.zeros((0, coefs[-1].shape[1]), dtype=coefs[0].dtype)
     chunks = [
         forward_pass(rows, coefs, intercepts, out_activation)[0][-1]
         for rows in (

@@ -39,6 +39,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     ----------
     {hidden_layer_sizes}
 
+    {choices}
+
     loss : {{'log_loss', 'squared_error'}}, default='log_loss'
         The cost. ``'log_loss'`` is the cross-entropy, whose output error is
         simply ŷ − y. ``'squared_error'`` is the textbook quadratic cost
@@ -125,7 +127,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     def __init__(
         self,
         hidden_layer_sizes=(100,),
+        activation="logistic",
         *,
+        solver="sgd",
         loss="log_loss",
         class_weight=None,
         alpha=1e-4,
@@ -149,6 +153,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
             alpha=alpha,
             batch_size=batch_size,
             learning_rate=learning_rate,
@@ -184,10 +190,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             self._check_classes(y, classes, multilabel)
             if warm_fit and not multilabel and not np.array_equal(unique_labels(y), self.classes_):
                 # As scikit-learn's MLP: a warm fit continues the same problem.
+                # Its very text (arrays printed as numpy prints them), which its tests match.
                 raise ValueError(
                     "warm_start can only be used where `y` has the same classes as in the "
-                    f"previous call to fit. Previously got {self.classes_.tolist()}, `y` has "
-                    f"{unique_labels(y).tolist()}."
+                    f"previous call to fit. Previously got {self.classes_}, `y` has "
+                    f"{unique_labels(y)}"
                 )
         if self._y_type == "multilabel-indicator":
             return np.asarray(y != 0), None
@@ -252,6 +259,12 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         else:
             classes_ = unique_labels(y if classes is None else classes)
             self._y_type = "binary" if len(classes_) == 2 else "multiclass"
+        if len(classes_) < 2 and classes is not None and not multilabel:
+            raise ValueError(  # the cause is the caller's list, whatever y holds
+                f"classes={classes_.tolist()} names only one class, but "
+                f"{type(self).__name__} needs at least 2: pass every label the stream "
+                f"will see (y holds {unique_labels(y).tolist()})."
+            )
         if len(classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes, but the data "

@@ -14,10 +14,15 @@ Pure array code; the estimator turns the findings into warnings.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import warnings
+
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._activations import sigmoid_derivative
+from ._array_api import numpy_rows, to_numpy
+from ._backprop import forward_pass
+from ._init import sample_rows
 from ._weighted import mean_and_std
 
 # A unit is saturated when σ′ < SATURATED_SLOPE (|z| > 9.2) on nearly all rows.
@@ -32,6 +37,9 @@ PLATEAU_FRACTION = 0.9
 # and so is one where every hidden unit's a varies by less than this over the
 # rows (|z| spread under 0.5: σ is nearly a straight line there).
 LINEAR_SPREAD = 0.125
+# Unless a constant prediction's loss is below this (y constant, up to
+# rounding): then there is nothing in X to learn, and any stop is convergence.
+NOTHING_TO_LEARN = np.finfo(np.float64).eps
 
 
 class DegenerateFitWarning(UserWarning):
@@ -196,7 +204,8 @@ def plateau_message(A, loss, baseline):
     X, or (b) with every hidden unit still in σ's nearly linear middle, so that
     the network is a linear model that has found the best straight boundary
     (the sigmoid network's plateau of the linear solution) and moves on only
-    as fast as its small σ″ lets it.
+    as fast as its small σ″ lets it. Neither applies where that prediction's
+    loss is zero (a constant y): there is nothing to learn from X.
 
     Parameters
     ----------
@@ -223,7 +232,11 @@ def plateau_message(A, loss, baseline):
     >>> curved = [X, 1 / (1 + np.exp(-10 * (X - 0.5))), None]
     >>> plateau_message(curved, loss=0.1, baseline=0.69) is None
     True
+    >>> plateau_message(nearly_linear, loss=1e-4, baseline=0.0) is None  # constant y
+    True
     """
+    if baseline < NOTHING_TO_LEARN:
+        return None
     if loss > PLATEAU_FRACTION * baseline:
         return (
             f"it is still near that of a prediction that ignores X ({baseline:.4g}): "
@@ -239,3 +252,33 @@ def plateau_message(A, loss, baseline):
             "minimum of the curved network."
         )
     return None
+
+
+def diagnose(estimator, X, Y, sample_weight, baseline, stopped_by_rule, network):
+    """Warn if the trained network cannot have learned X, or stalled on a plateau.
+
+    Looks at a sample of the training rows (at most ``N_INIT_ROWS``, drawn
+    alike in every call of one model), on the CPU, with the trained weights
+    ``network`` (``(coefs, intercepts)``, in training units).
+    """
+    rows = sample_rows(np.random.RandomState(estimator._seed), X.shape[0], to_numpy(sample_weight))
+    coefs = [to_numpy(W) for W in network[0]]
+    intercepts = [to_numpy(b) for b in network[1]]
+    A, _ = forward_pass(numpy_rows(X, rows), coefs, intercepts, estimator.out_activation_)
+    weights = None if sample_weight is None else numpy_rows(sample_weight, rows)
+    message = degenerate_fit_message(
+        A, numpy_rows(Y, rows), weights, type(estimator).__name__, estimator.alpha
+    )
+    if message is not None:
+        warnings.warn(message, DegenerateFitWarning)
+    elif stopped_by_rule:
+        message = plateau_message(A, estimator.loss_, baseline)
+        if message is not None:
+            warnings.warn(
+                f"Training stopped on a plateau after {estimator.n_iter_} epochs: the loss "
+                f"({estimator.loss_:.4g}) did not improve by tol={estimator.tol:g} for "
+                f"{estimator.n_iter_no_change} epochs, but {message} Raise "
+                "n_iter_no_change, lower tol, or use learning_rate_init='auto' and "
+                "init='data'; see 'When it does not learn' in the user guide.",
+                PlateauWarning,
+            )

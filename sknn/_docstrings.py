@@ -11,6 +11,17 @@ SHARED = {
     "hidden_layer_sizes": """hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
         Number of sigmoid units in each hidden layer; ``()`` gives a network
         with no hidden layer.""",
+    "choices": """activation : {{'logistic'}}, default='logistic'
+        Activation of the hidden units: the sigmoid σ(z) = 1 / (1 + e⁻ᶻ),
+        ``'logistic'`` in scikit-learn's vocabulary, the one sknn has. The
+        parameter is there so that scikit-learn code runs with only the
+        class name changed; another value fails at ``fit`` with an
+        ``InvalidParameterError`` that says what to use instead.
+
+    solver : {{'sgd'}}, default='sgd'
+        The optimiser: mini-batch stochastic gradient descent with momentum,
+        the one sknn has (scikit-learn's ``'sgd'``); another value fails at
+        ``fit`` as for ``activation``.""",
     "training": """alpha : float, default=1e-4
         Strength α of the L2 penalty (α / 2m) Σ ‖W‖² added to the cost;
         biases are not penalised.

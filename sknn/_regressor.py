@@ -10,11 +10,11 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
-from ._array_api import get_namespace_and_device, to_device, to_numpy
-from ._base import BaseSigmoidMLP, _not_numeric
+from ._array_api import to_numpy
+from ._base import BaseSigmoidMLP
 from ._docstrings import fill_doc
+from ._prepare import not_numeric
 from ._sklearn_names import reject_mlp_only_parameters
-from ._weighted import mean_and_std
 
 
 @fill_doc(
@@ -32,6 +32,8 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     Parameters
     ----------
     {hidden_layer_sizes}
+
+    {choices}
 
     loss : {{'squared_error'}}, default='squared_error'
         The cost, ½ ‖ŷ − y‖² per sample.
@@ -118,7 +120,9 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     def __init__(
         self,
         hidden_layer_sizes=(100,),
+        activation="logistic",
         *,
+        solver="sgd",
         loss="squared_error",
         output_activation="identity",
         alpha=1e-4,
@@ -143,6 +147,8 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
             alpha=alpha,
             batch_size=batch_size,
             learning_rate=learning_rate,
@@ -174,7 +180,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
             try:  # validate_data lets strings through; they fail here
                 Y = Y.astype(np.float64)
             except (TypeError, ValueError) as error:
-                raise _not_numeric("y", error) from error
+                raise not_numeric("y", error) from error
         if self.output_activation == "sigmoid" and (Y.min() < 0 or Y.max() > 1):
             raise ValueError(
                 "output_activation='sigmoid' needs targets in [0, 1], got values in "
@@ -191,50 +197,9 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
             )
         return Y, None
 
-    def _normalizes(self):
-        """Whether training rescales y (not for a sigmoid output: its y is in [0, 1])."""
-        return self.target_std is not None and self.out_activation_ == "identity"
-
-    def _fit_target_scale(self, Y, sample_weight):
-        """The (weighted) mean and standard deviation of each target column."""
-        if not self._normalizes():
-            self._y_shift = self._y_scale = None
-            return
-        mean, std = mean_and_std(Y, sample_weight)
-        self._y_shift = mean.astype(np.float64)
-        # Training targets (y − mean) / std × target_std: mean 0, spread target_std.
-        self._y_scale = (np.where(std > 0, std, 1.0) / self.target_std).astype(np.float64)
-
-    def _training_targets(self, Y):
-        if getattr(self, "_y_scale", None) is None:
-            return Y
-        shift, scale = to_numpy(self._y_shift), to_numpy(self._y_scale)
-        return ((Y - shift) / scale).astype(Y.dtype, copy=False)
-
-    def _loss_unit(self):
-        return 1.0 if getattr(self, "_y_scale", None) is None else self.target_std**2
-
-    def _to_training_units(self, coefs, intercepts):
-        # ŷ = (A W + b) s + μ, so the network of the standardised targets has
-        # W / s and (b − μ) / s.
-        if getattr(self, "_y_scale", None) is None:
-            return coefs, intercepts
-        shift, scale = self._target_scale_like(coefs[-1])
-        return [*coefs[:-1], coefs[-1] / scale], [*intercepts[:-1], (intercepts[-1] - shift) / scale]
-
-    def _from_training_units(self, coefs, intercepts):
-        if getattr(self, "_y_scale", None) is None:
-            return coefs, intercepts
-        shift, scale = self._target_scale_like(coefs[-1])
-        return [*coefs[:-1], coefs[-1] * scale], [*intercepts[:-1], intercepts[-1] * scale + shift]
-
-    def _target_scale_like(self, W):
-        """μ and s of the targets in the namespace, device and dtype of W."""
-        xp, device = get_namespace_and_device(W)
-        return (
-            to_device(to_numpy(self._y_shift), xp, device, W.dtype),
-            to_device(to_numpy(self._y_scale), xp, device, W.dtype),
-        )
+    def _weight_samples(self, labels, sample_weight, *, dtype, incremental):
+        # No class weights: sᵢ as given.
+        return sample_weight
 
     def _decode(self, Y_hat):
         return Y_hat[:, 0] if Y_hat.shape[1] == 1 else Y_hat

@@ -1,12 +1,12 @@
 """One epoch of mini-batch SGD: draw the batches, backprop each, step.
 
-Two implementations of the same epoch: the compiled kernel
-(:func:`sknn._sgd_fast.sgd_epoch`) for dense float32/float64 numpy input,
-and the reference (:func:`reference_epoch`, the equations of ``_backprop``,
-``_losses`` and ``_sgd``, in any array namespace) for everything else: sparse
-input, torch or CuPy arrays under array API dispatch, and the tests that hold
-the two together. :func:`run_epoch` chooses. The estimator
-(``_base``) owns the epochs, the schedule and the stopping rules.
+The reference implementation of an epoch (:func:`reference_epoch`, the
+equations of ``_backprop``, ``_losses`` and ``_sgd``, in any array
+namespace), and what a training call keeps between epochs
+(:class:`Workspace`). The compiled kernel runs the same epoch for dense
+float32/float64 numpy input; ``_dispatch.run_epoch`` chooses, and this
+module imports nothing compiled. The estimator (``_base``) owns the epochs,
+the schedule and the stopping rules.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -15,14 +15,11 @@ import math
 
 import numpy as np
 
-from . import _sgd_fast
 from ._backprop import backprop, penalty_gradient
 from ._losses import penalty
 from ._array_api import get_namespace, take_rows
 from ._parameters import n_weights, unpack
 from ._sgd import minibatch_slices, momentum_step
-
-_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class Workspace:
@@ -60,24 +57,9 @@ class Workspace:
         return self._Y_kernel
 
 
-def _kernel_applies(theta, velocity, X):
-    """Whether the compiled kernel can run this epoch: dense, C-ordered, float32/64 X."""
-    return isinstance(X, np.ndarray) and (
-        X.dtype in _KERNEL_DTYPES
-        and X.dtype == theta.dtype == velocity.dtype
-        and X.ndim == 2
-        and X.flags.c_contiguous
-        and theta.flags.c_contiguous
-        and velocity.flags.c_contiguous
-        and X.shape[0] > 0
-    )
-
-
-def run_epoch(
+def reference_epoch(
     theta,
     velocity,
-    coefs,
-    intercepts,
     X,
     Y,
     sample_weight,
@@ -92,20 +74,20 @@ def run_epoch(
     momentum,
     nesterov,
 ):
-    """One pass of mini-batch SGD over (X, Y); θ and v are updated in place.
+    """One pass of mini-batch SGD over (X, Y) in array code, the reference epoch.
 
-    Dense C-ordered float32/float64 X trains in the compiled kernel
-    (:func:`sknn._sgd_fast.sgd_epoch`, which releases the GIL for the
-    epoch, taking it back every ~0.05 s of work in the main thread to let
-    Ctrl-C through), anything else in the numpy reference, :func:`reference_epoch`:
-    the same equations in the same order, so both give the same θ to rounding.
+    θ and v are updated in place; ``_dispatch.run_epoch`` runs the compiled
+    kernel instead where it applies, with the same equations in the same
+    order, so both give the same θ to rounding. X may be dense, sparse, or
+    an array of another namespace (torch, CuPy…: then θ, v, Y, the weights
+    and ``order`` are of that namespace and device too). Each step computes a
+    new θ (the array API has no ``out=``); W⁽ˡ⁾, b⁽ˡ⁾ are taken from the current
+    θ before each batch.
 
     Parameters
     ----------
     theta, velocity : ndarray of shape (n_params,)
-        Parameters θ and velocity v; ``coefs``/``intercepts`` are views into θ.
-    coefs, intercepts : list of ndarray
-        W⁽ˡ⁾ and b⁽ˡ⁾, views into ``theta``.
+        Parameters θ and velocity v.
     X : ndarray or CSR matrix of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None
@@ -123,58 +105,6 @@ def run_epoch(
         (the epoch stops there).
     total_weight : float
         Σ_batches m_b, so that the epoch's mean cost is their ratio.
-    """
-    if not _kernel_applies(theta, velocity, X):
-        return reference_epoch(
-            theta, velocity, coefs, intercepts, X, Y, sample_weight,
-            workspace=workspace, batch_size=batch_size, order=order, loss=loss,
-            out_activation=out_activation, alpha=alpha, learning_rate=learning_rate,
-            momentum=momentum, nesterov=nesterov,
-        )
-    return _sgd_fast.sgd_epoch(
-        theta,
-        velocity,
-        X,
-        workspace.kernel_targets(Y, X.dtype),
-        None if sample_weight is None else np.ascontiguousarray(sample_weight, X.dtype),
-        None if order is None else np.ascontiguousarray(order, np.int64),
-        workspace.layer_units,
-        batch_size,
-        loss,
-        out_activation,
-        float(alpha),
-        float(learning_rate),
-        float(momentum),
-        bool(nesterov),
-    )
-
-
-def reference_epoch(
-    theta,
-    velocity,
-    coefs,
-    intercepts,
-    X,
-    Y,
-    sample_weight,
-    *,
-    workspace,
-    batch_size,
-    order,
-    loss,
-    out_activation,
-    alpha,
-    learning_rate,
-    momentum,
-    nesterov,
-):
-    """:func:`run_epoch` in array code: the reference implementation of an epoch.
-
-    Parameters and return values as :func:`run_epoch`; X may also be sparse,
-    or an array of another namespace (torch, CuPy…: then θ, v, Y, the weights
-    and ``order`` are of that namespace and device too). Each step computes a
-    new θ (the array API has no ``out=``); W⁽ˡ⁾, b⁽ˡ⁾ are taken from the current
-    θ before each batch, so ``coefs`` and ``intercepts`` are not read.
     """
     # The weights W⁽ˡ⁾ of all layers are one contiguous block of θ (see
     # _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and its

@@ -14,9 +14,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._backprop import backprop, forward_pass
-from ._base import BaseSigmoidMLP, _cast_finite
+from ._base import BaseSigmoidMLP
 from ._evaluate import batch_cost
+from ._finite_differences import central_differences
 from ._parameters import pack
+from ._prepare import cast_finite, prepare
+from ._target_scale import TargetScale
 
 __all__ = ["activations", "check_gradients", "gradients"]
 
@@ -39,23 +42,20 @@ def _check_network(estimator):
 
 def _input(estimator, X):
     """X checked against the fit, in the dtype of the weights."""
-    return _cast_finite(estimator._validate_X(X), estimator.coefs_[0].dtype, "X")
+    return cast_finite(estimator._validate_X(X), estimator.coefs_[0].dtype, "X")
 
 
 def _training_data(estimator, X, y, sample_weight):
     """(X, Y, s) exactly as ``fit(X, y, sample_weight)`` would train on them.
 
-    Reuses the estimator's checks and encoding (one-hot or 0/1 targets, class
-    weights multiplied into the sample weights); changes nothing on it.
+    The preparation of ``fit`` itself (one-hot or 0/1 targets, class weights
+    multiplied into the sample weights, the regressor's training units) on
+    the fitted model; changes nothing on it.
     """
-    X, y = estimator._validate_X_y(X, y, reset=False)
-    sample_weight = estimator._validate_sample_weight(sample_weight, X.shape[0], X.dtype)
-    Y, labels = estimator._validate_targets(y, first_pass=False, classes=None)
-    sample_weight = estimator._weight_samples(
-        labels, sample_weight, dtype=X.dtype, incremental=False
+    data = prepare(
+        estimator, X, y, sample_weight, first_pass=False, incremental=False, warm_fit=False
     )
-    Y = estimator._training_targets(Y.astype(X.dtype, copy=False))
-    return X, Y, sample_weight
+    return data.X, data.Y, data.sample_weight
 
 
 def _training_weights(estimator, dtype):
@@ -64,7 +64,8 @@ def _training_weights(estimator, dtype):
     They are ``coefs_`` and ``intercepts_`` themselves except for a regressor
     with ``target_std``, whose output layer trains on rescaled targets.
     """
-    return pack(*estimator._to_training_units(list(estimator.coefs_), list(estimator.intercepts_)), dtype)
+    units = TargetScale.of(estimator)
+    return pack(*units.to_training_units(list(estimator.coefs_), list(estimator.intercepts_)), dtype)
 
 
 def _cost_settings(estimator):
@@ -260,18 +261,10 @@ def check_gradients(
     def C():
         return batch_cost(X, Y, coefs, intercepts, **settings)
 
-    numeric = np.empty(indices.size)
-    for k, j in enumerate(indices):
-        saved = theta[j]
-        theta[j] = saved + epsilon
-        C_plus = C()
-        theta[j] = saved - epsilon
-        C_minus = C()
-        theta[j] = saved
-        numeric[k] = (C_plus - C_minus) / (2 * epsilon)
+    numeric = central_differences(C, theta, epsilon, indices)
     # Compared on the scale of loss_ (the regressor's cost over target_std²),
     # where the floor below fits the rounding noise.
-    unit = estimator._loss_unit()
+    unit = TargetScale.of(estimator).unit
     g, numeric = analytic[indices] / unit, numeric / unit
     scale = np.maximum(np.maximum(np.abs(g), np.abs(numeric)), 1e-8)
     return float(np.max(np.abs(g - numeric) / scale))

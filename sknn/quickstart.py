@@ -15,12 +15,12 @@ scikit-learn model gets its targets scaled to [0, 1] by a
 # SPDX-License-Identifier: BSD-3-Clause
 
 import argparse
+import sys
 import time
 import warnings
 
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -183,15 +183,27 @@ def main(argv=None):
 
     print(f"{args.dataset}: {len(X_train)} training and {len(X_test)} held-out {samples}\n")
     print(f"{'model':<48}{score_name:>10}{'fit time':>11}{'epochs':>8}")
+    caught = []
     for name, model in models(task, max_iter=args.max_iter, random_state=args.random_state):
-        with warnings.catch_warnings():
-            if name.startswith("sklearn"):  # it warns at every max_iter; sknn only when it matters
-                warnings.simplefilter("ignore", ConvergenceWarning)
+        with warnings.catch_warnings(record=True) as records:
+            warnings.simplefilter("always")
             start = time.perf_counter()
             model.fit(X_train, y_train)
             seconds = time.perf_counter() - start
+        caught += [(name, record) for record in records]
         score = model.score(X_test, y_test)
         print(f"{name:<48}{score:>10.4f}{seconds:>10.2f}s{_network(model).n_iter_:>8}")
+    _print_warnings(caught)
+
+
+def _print_warnings(caught):
+    """Both models' warnings, alike, after the table (on stderr, as warnings go)."""
+    if not caught:
+        return
+    sys.stdout.flush()
+    print("\nwarnings:", file=sys.stderr)
+    for name, record in caught:
+        print(f"  {name}: {record.category.__name__}: {record.message}", file=sys.stderr)
 
 
 if __name__ == "__main__":

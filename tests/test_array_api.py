@@ -22,7 +22,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 import sknn
 import sknn._array_api
-import sknn._train
+import sknn._dispatch
 import sknn.inspection
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor, model_to_numpy
 from sknn._array_api import array_api_available
@@ -289,7 +289,7 @@ def test_numpy_input_with_dispatch_still_trains_in_the_kernel(monkeypatch):
     def no_reference(*args, **kwargs):
         raise AssertionError("the numpy reference ran instead of the kernel")
 
-    monkeypatch.setattr(sknn._train, "reference_epoch", no_reference)
+    monkeypatch.setattr(sknn._dispatch, "reference_epoch", no_reference)
     make, y = CASES["multiclass"]
     with config_context(array_api_dispatch=True), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

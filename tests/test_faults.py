@@ -2,7 +2,7 @@
 
 A training call is a transaction: when it fails, the weights *and* the
 optimizer state (velocity, learning rate, t_, loss_curve_, ...) are exactly
-as before the call. Faults are injected by wrapping ``sknn._base.run_epoch``,
+as before the call. Faults are injected by wrapping ``sknn._optimizer.run_epoch``,
 the one function the epoch loop calls per epoch.
 """
 
@@ -22,8 +22,10 @@ import numpy as np
 import pytest
 from _state import assert_unchanged, snapshot
 
-import sknn._base
-from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
+import sknn._optimizer
+from sknn import DegenerateFitWarning, SigmoidMLPClassifier, SigmoidMLPRegressor
+from sknn._parameters import unpack
+from sknn._target_scale import TargetScale
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -45,16 +47,16 @@ def inject(monkeypatch, model, *, at_epoch, fault, record=None):
     """Wrap run_epoch: run it, then ``fault(coefs, intercepts)`` in call number ``at_epoch``.
 
     ``record`` collects a copy of the weights after every epoch that ran.
-    run_epoch's ``coefs`` and ``intercepts`` (its third and fourth arguments)
-    are views into the θ being trained, so writing into them (or reading
-    them) reaches the training state.
+    The layers are views into the θ being trained (run_epoch's first
+    argument), so writing into them (or reading them) reaches the training
+    state; the estimator's coefs_ stay the old ones until the call ends.
     """
-    real = sknn._base.run_epoch
+    real = sknn._optimizer.run_epoch
     calls = []
 
     def run_epoch(*args, **kwargs):
         calls.append(1)
-        coefs, intercepts = args[2], args[3]
+        coefs, intercepts = unpack(args[0], kwargs["workspace"].layer_units)
         if fault is KeyboardInterrupt and len(calls) == at_epoch:
             # Half an epoch's damage first, to check it is undone.
             coefs[0][...] += 1.0
@@ -63,10 +65,11 @@ def inject(monkeypatch, model, *, at_epoch, fault, record=None):
         if len(calls) == at_epoch and fault is not KeyboardInterrupt:
             fault(coefs, intercepts)
         if record is not None:  # in y's units, as the fitted model will hold them
-            record.append(model._from_training_units(*copy.deepcopy((coefs, intercepts))))
+            coefs, intercepts = copy.deepcopy((coefs, intercepts))
+            record.append(TargetScale.of(model).from_training_units(coefs, intercepts))
         return result
 
-    monkeypatch.setattr(sknn._base, "run_epoch", run_epoch)
+    monkeypatch.setattr(sknn._optimizer, "run_epoch", run_epoch)
     return calls
 
 
@@ -242,24 +245,23 @@ def test_ctrl_c_stops_a_long_kernel_epoch_within_a_second(mode):
     partial_fit leaves the weights and the optimizer state as they were.
     Before, the kernel ran the epoch to its end first (14.5 s on a large one).
     """
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", LONG_EPOCH, mode], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        deadline = time.monotonic() + 120
-        _read_line(process, deadline, "start")
-        if mode == "fit":
-            _read_line(process, deadline, "Iteration 1,")  # the first epoch is done
-        time.sleep(1.0)  # well into the (next) epoch
-        process.send_signal(signal.SIGINT)
-        signalled = time.monotonic()
-        report = json.loads(_read_line(process, deadline, "{"))
-        elapsed = time.monotonic() - signalled
-        assert process.wait(timeout=30) == 0, process.stderr.read()
-    finally:
-        process.kill()
-        process.wait()
+    ) as process:
+        try:
+            deadline = time.monotonic() + 120
+            _read_line(process, deadline, "start")
+            if mode == "fit":
+                _read_line(process, deadline, "Iteration 1,")  # the first epoch is done
+            time.sleep(1.0)  # well into the (next) epoch
+            process.send_signal(signal.SIGINT)
+            signalled = time.monotonic()
+            report = json.loads(_read_line(process, deadline, "{"))
+            elapsed = time.monotonic() - signalled
+            assert process.wait(timeout=30) == 0, process.stderr.read()
+        finally:
+            process.kill()
     assert report["epoch_s"] > 3.0, report  # else the test would prove nothing
     assert elapsed < 2.0, (elapsed, report)
     print(f"{mode}: returned {elapsed:.2f} s after SIGINT; an epoch takes about {report['epoch_s']:.1f} s")
@@ -281,7 +283,9 @@ def test_early_stopping_restores_best_epoch_when_scores_get_worse(monkeypatch):
     )
     record = []
     inject(monkeypatch, model, at_epoch=0, fault=None, record=record)
-    model.fit(X, y_reg)
+    # The large step saturates hidden units, and the fit says so.
+    with pytest.warns(DegenerateFitWarning, match="sigmoid units of hidden layer 1 are saturated"):
+        model.fit(X, y_reg)
     best = int(np.argmax(model.validation_scores_))
     assert best < len(model.validation_scores_) - 1, "the scores were expected to get worse"
     assert model.best_validation_score_ == model.validation_scores_[best]

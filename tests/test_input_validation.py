@@ -47,6 +47,14 @@ def fitted32(kind):
     return model.fit(X.astype(np.float32), y_reg)
 
 
+def warns_first(call, match):
+    """``call``, which must warn (a UserWarning matching ``match``) before it raises."""
+    def checked(model):
+        with pytest.warns(UserWarning, match=match):
+            call(model)
+    return checked
+
+
 # (id, model kind, the bad call, exception, pattern the message must match)
 BAD_INPUTS = [
     # non-finite values
@@ -127,7 +135,8 @@ BAD_INPUTS = [
     ("feature_names-predict", "clf_df", lambda m: m.predict(pd.DataFrame(X, columns=["c", "b", "a"])), ValueError, "feature names should match"),
     # hyperparameters that do not fit the data or the call
     ("early_stopping-partial_fit", "reg", lambda m: m.set_params(early_stopping=True).partial_fit(X, y_reg), ValueError, "partial_fit does not support early_stopping=True"),
-    ("validation_fraction-too-small", "clf", lambda m: m.set_params(early_stopping=True, validation_fraction=0.01).fit(X, y_clf), ValueError, "validation set is too small.*validation_fraction"),
+    # 1 validation row cannot hold both classes: no stratified split, and no random one either.
+    ("validation_fraction-too-small", "clf", warns_first(lambda m: m.set_params(early_stopping=True, validation_fraction=0.01).fit(X, y_clf), "could not stratify"), ValueError, "validation set is too small.*validation_fraction"),
     ("warm_start-new-architecture", "reg", lambda m: m.set_params(warm_start=True, hidden_layer_sizes=(5,)).fit(X, y_reg), ValueError, "hidden_layer_sizes and the data need.*warm_start=False"),
     ("hidden_layer_sizes-partial_fit", "clf", lambda m: m.set_params(hidden_layer_sizes=(5,)).partial_fit(X, y_clf), ValueError, "hidden_layer_sizes and the data need"),
 ]
@@ -160,6 +169,18 @@ def test_partial_fit_first_call_needs_classes():
     model = SigmoidMLPClassifier()
     with pytest.raises(ValueError, match="classes must be passed on the first call to partial_fit"):
         model.partial_fit(X, y_clf)
+    assert not hasattr(model, "coefs_")
+
+
+def test_partial_fit_with_one_class_in_classes_blames_classes():
+    y = np.where(y_clf == 1, "b", "a")
+    model = SigmoidMLPClassifier()
+    with pytest.raises(ValueError) as error:
+        model.partial_fit(X, y, classes=["a"])
+    message = str(error.value)
+    assert message.startswith("classes=['a'] names only one class, but SigmoidMLPClassifier")
+    assert "y holds ['a', 'b']" in message
+    assert "the data contain" not in message
     assert not hasattr(model, "coefs_")
 
 

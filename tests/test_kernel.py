@@ -22,9 +22,10 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
-from sknn import _sgd_fast, _train
+from sknn import _dispatch, _sgd_fast, _train
 from sknn._activations import sigmoid
-from sknn._backprop import forward_pass, predict_output
+from sknn._backprop import forward_pass, reference_predict_output
+from sknn._dispatch import predict_output
 from sknn._evaluate import batch_cost
 from sknn._parameters import unpack
 
@@ -62,20 +63,19 @@ def _problem(pair, dtype, weighted, seed=0):
 def _epoch(epoch, X, Y, sample_weight, units, theta, velocity, **settings):
     """θ, v and (weighted cost, total weight) after one epoch of ``epoch``."""
     theta, velocity = theta.copy(), velocity.copy()
-    coefs, intercepts = unpack(theta, units)
     batch_size = settings.pop("batch_size")
     workspace = _train.Workspace(units)
     result = epoch(
-        theta, velocity, coefs, intercepts, X, Y, sample_weight,
+        theta, velocity, X, Y, sample_weight,
         workspace=workspace, batch_size=batch_size, **settings,
     )
     return theta, velocity, result
 
 
-def _kernel_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, **settings):
+def _kernel_epoch(theta, velocity, X, Y, sample_weight, **settings):
     """run_epoch, asserting that it takes the kernel."""
-    assert _train._kernel_applies(theta, velocity, X)
-    return _train.run_epoch(theta, velocity, coefs, intercepts, X, Y, sample_weight, **settings)
+    assert _dispatch.kernel_applies(X, theta.dtype)
+    return _dispatch.run_epoch(theta, velocity, X, Y, sample_weight, **settings)
 
 
 def _assert_same_epoch(reference, kernel, dtype):
@@ -89,8 +89,12 @@ def _assert_same_epoch(reference, kernel, dtype):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("batch_size", [8, 37, 10], ids=["8", "all", "10-remainder-7"])
-@pytest.mark.parametrize("nesterov", [False, True], ids=["classical", "nesterov"])
-@pytest.mark.parametrize("momentum", [0.0, 0.9])
+# Nesterov's step with μ = 0 is plain SGD, bit for bit, as classical momentum's is:
+# one case for μ = 0, both updates for μ = 0.9.
+@pytest.mark.parametrize(
+    "momentum, nesterov", [(0.0, False), (0.9, False), (0.9, True)],
+    ids=["no-momentum", "classical", "nesterov"],
+)
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[1]}-{p[0]}-{p[2]}")
 def test_epoch_equals_reference(pair, weighted, momentum, nesterov, batch_size, dtype):
@@ -294,10 +298,13 @@ def test_predict_equals_reference_forward_pass(activation, chunk_rows, dtype):
     theta = rng.uniform(-2, 2, sum(a * b + b for a, b in zip(units, units[1:]))).astype(dtype)
     coefs, intercepts = unpack(theta, units)
     X = rng.random((301, 6)).astype(dtype)
+    assert _dispatch.kernel_applies(X, dtype)
     got = predict_output(X, coefs, intercepts, activation, chunk_rows=chunk_rows)
     A, _ = forward_pass(X, coefs, intercepts, activation)
-    assert got.dtype == dtype
+    reference = reference_predict_output(X, coefs, intercepts, activation, chunk_rows=chunk_rows)
+    assert got.dtype == reference.dtype == dtype
     assert_allclose(got, A[-1], rtol=0, atol=TOL[dtype])
+    assert_allclose(reference, A[-1], rtol=0, atol=TOL[dtype])
 
 
 def test_predict_of_non_contiguous_weights_equals_contiguous():
@@ -331,20 +338,25 @@ def test_predict_raises_on_weights_that_do_not_fit():
     ],
     ids=["classifier", "classifier-squared", "regressor"],
 )
-def test_dense_fit_through_kernel_equals_sparse_fit_through_reference(make, target, dtype):
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_dense_fit_through_kernel_equals_sparse_fit_through_reference(make, target, dtype, fmt):
     rng = np.random.default_rng(0)
     X = rng.random((90, 5)).astype(dtype)
+    X[X < 0.4] = 0  # a sparse matrix with zeros to skip
     y = {"multiclass": rng.integers(3, size=90), "binary": rng.integers(2, size=90),
          "continuous": X @ rng.standard_normal(5)}[target]
     w = rng.random(90)
+    X_sparse = sp.csr_matrix(X).asformat(fmt)
     with pytest.warns(ConvergenceWarning):  # after 3 epochs
         dense = make().fit(X, y, sample_weight=w)
     with pytest.warns(ConvergenceWarning):
-        sparse = make().fit(sp.csr_matrix(X), y, sample_weight=w)
+        sparse = make().fit(X_sparse, y, sample_weight=w)
     for got, expected in zip(dense.coefs_ + dense.intercepts_,
                              sparse.coefs_ + sparse.intercepts_):
         assert_allclose(got, expected, rtol=0, atol=TOL[dtype])
     assert dense.loss_curve_ == pytest.approx(sparse.loss_curve_, rel=TOL[dtype])
+    # Sparse input predicts (through the reference) what dense input predicts (the kernel).
+    assert_allclose(sparse.predict(X_sparse), dense.predict(X), rtol=0, atol=TOL[dtype])
 
 
 def test_fortran_ordered_input_trains_as_c_ordered(monkeypatch):
@@ -358,7 +370,7 @@ def test_fortran_ordered_input_trains_as_c_ordered(monkeypatch):
     def no_reference(*args, **kwargs):
         raise AssertionError("the numpy reference ran instead of the kernel")
 
-    monkeypatch.setattr(_train, "reference_epoch", no_reference)
+    monkeypatch.setattr(_dispatch, "reference_epoch", no_reference)
     with pytest.warns(ConvergenceWarning):
         f_fit = make().fit(np.asfortranarray(X), y)
     assert_allclose(np.concatenate([W.ravel() for W in c_fit.coefs_]),

@@ -2,9 +2,10 @@
 
 - predictions are finite and correctly shaped, probabilities lie in [0, 1]
   and (binary, multiclass) sum to one, outputs keep the input's dtype;
-- backpropagation matches central finite differences of the cost on small
-  random networks, for every output/cost pair, with and without weights;
-- float32 and float64 agree within float32's precision.
+- backpropagation in float32 agrees with float64 on small random networks,
+  for every output/cost pair, with and without weights (its agreement with
+  finite differences is tests/test_backprop.py's);
+- float32 and float64 training agree within float32's precision.
 """
 
 import numpy as np
@@ -66,6 +67,9 @@ def problems(draw):
     return task, X, y, model
 
 
+# The drawn problems (random labels, alpha=1, X up to 1e3, 1 to 4 epochs) often
+# cannot be learnt, and sknn says so; this test checks the outputs, not the fit.
+@pytest.mark.filterwarnings("ignore::sknn.DegenerateFitWarning")
 @SETTINGS
 @given(problem=problems(), dtype=dtypes)
 def test_outputs_are_finite_and_well_shaped(problem, dtype):
@@ -139,31 +143,6 @@ def networks(draw):
     alpha = draw(st.sampled_from([0.0, 0.3]))
     return X, Y, coefs, intercepts, dict(loss=loss, out_activation=out_activation, alpha=alpha,
                                           sample_weight=sample_weight)
-
-
-def _cost(X, Y, coefs, intercepts, kwargs):
-    return backprop(X, Y, [W.copy() for W in coefs], [b.copy() for b in intercepts], **kwargs)[0]
-
-
-@SETTINGS
-@given(network=networks())
-def test_backprop_matches_finite_differences(network):
-    X, Y, coefs, intercepts, kwargs = network
-    C, coef_grads, intercept_grads = backprop(X, Y, coefs, intercepts, **kwargs)
-    assert np.isclose(C, _cost(X, Y, coefs, intercepts, kwargs))  # backprop changed nothing
-    eps = 1e-6
-    for params, grads in ((coefs, coef_grads), (intercepts, intercept_grads)):
-        for P, G in zip(params, grads):
-            numeric = np.empty_like(P)
-            for index in np.ndindex(P.shape):
-                saved = P[index]
-                P[index] = saved + eps
-                C_plus = _cost(X, Y, coefs, intercepts, kwargs)
-                P[index] = saved - eps
-                C_minus = _cost(X, Y, coefs, intercepts, kwargs)
-                P[index] = saved
-                numeric[index] = (C_plus - C_minus) / (2 * eps)
-            np.testing.assert_allclose(G, numeric, rtol=1e-5, atol=1e-7)
 
 
 @SETTINGS

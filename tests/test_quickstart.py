@@ -38,6 +38,9 @@ def test_python_m_sknn_runs_the_quick_start():
     assert result.returncode == 0, result.stderr
     assert "breast_cancer: 426 training and 143 held-out" in result.stdout
     assert "sknn.SigmoidMLPClassifier" in result.stdout
+    # The warnings come after the table, not in its middle: none on stdout.
+    assert "Warning" not in result.stdout
+    assert "sknn.SigmoidMLPClassifier: ConvergenceWarning: " in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -50,7 +53,8 @@ def test_python_m_sknn_runs_the_quick_start():
 )
 def test_each_dataset(capsys, dataset, score, sknn_name):
     main(["--dataset", dataset, "--max-iter", "2"])
-    lines = capsys.readouterr().out.splitlines()
+    output = capsys.readouterr()
+    lines = output.out.splitlines()
     assert lines[0].startswith(f"{dataset}: ")
     header = lines[2].split()
     assert header[1] == score
@@ -60,6 +64,13 @@ def test_each_dataset(capsys, dataset, score, sknn_name):
     assert [row[-1] for row in rows.values()] == ["2", "2"]
     for row in rows.values():
         assert re.fullmatch(r"-?\d+\.\d{4}", row[-3])
+    # Both stopped at max_iter while improving: both say so, alike, after the table.
+    warned = output.err.splitlines()
+    assert warned[:2] == ["", "warnings:"]
+    assert [line.split(":")[0].strip() for line in warned[2:]] == [
+        sknn_name, f"sklearn {'MLPClassifier' if score == 'accuracy' else 'MLPRegressor'}(logistic, sgd)"
+    ]
+    assert all(": ConvergenceWarning: " in line for line in warned[2:])
 
 
 def test_both_models_share_the_hyperparameters():

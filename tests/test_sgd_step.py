@@ -311,13 +311,13 @@ def _pair(task, **params):
     """
     from sknn import SigmoidMLPClassifier
 
+    # scikit-learn's code with the class name changed: activation and solver included.
+    params = dict(activation="logistic", solver="sgd", **params)
     if task == "regression":
         return SigmoidMLPRegressor(init="glorot", target_std=None, **params), (
-            sklearn_mlp.MLPRegressor(activation="logistic", solver="sgd", **params)
+            sklearn_mlp.MLPRegressor(**params)
         )
-    return SigmoidMLPClassifier(init="glorot", **params), sklearn_mlp.MLPClassifier(
-        activation="logistic", solver="sgd", **params
-    )
+    return SigmoidMLPClassifier(init="glorot", **params), sklearn_mlp.MLPClassifier(**params)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
