@@ -24,16 +24,16 @@ from ._losses import penalty
 DIVERGENCE_FACTOR = 10
 
 
-def start_cost(estimator, X, Y, sample_weight):
-    """The cost C of a mini-batch at the start of the call, on a sample of the rows.
+def start_cost(estimator, X, Y, sample_weight, network):
+    """The cost C of a mini-batch of ``network`` (the starting weights), on a sample of the rows.
 
     The penalty is (α / 2m) Σ‖W‖² with the m of a typical mini-batch
     (``batch_size`` rows of the mean weight), as in training.
     """
     rows = sample_rows(np.random.RandomState(estimator._seed), X.shape[0], to_numpy(sample_weight))
     weights = None if sample_weight is None else sample_weight[rows]
-    coefs = [to_numpy(W) for W in estimator.coefs_]
-    intercepts = [to_numpy(b) for b in estimator.intercepts_]
+    coefs = [to_numpy(W) for W in network[0]]
+    intercepts = [to_numpy(b) for b in network[1]]
     data_cost = batch_cost(
         numpy_rows(X, rows), Y[rows], coefs, intercepts, loss=estimator.loss,
         out_activation=estimator.out_activation_, alpha=0.0, sample_weight=weights,
