@@ -2,7 +2,8 @@
 
 It owns the hyperparameters and their validation, the fitted attributes and
 the scikit-learn contract. A training call reads as the algorithm:
-prepare the data (``_prepare``), start or continue the optimizer
+prepare the data (``_prepare``), choose the start (``_race``), start or
+continue the optimizer
 (``_optimizer``), run epochs until a rule says stop (``_fit_loop``), finish.
 Every training call is a transaction: it works on a fresh copy of the
 parameters and only an error-free call leaves its results on the estimator,
@@ -32,6 +33,7 @@ from ._optimizer import SGDOptimizer
 from ._parameters import pack
 from ._persistence import VersionedStateMixin
 from ._prepare import cast_finite, prepare, validate_X
+from ._race import choose_init_scale
 from ._sklearn_names import CHOICE_CONSTRAINTS, explain_invalid_choice
 from ._target_scale import TargetScale
 
@@ -72,7 +74,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "init": [StrOptions({"data", "glorot"})],
-        "init_scale": [Interval(Real, 0, None, closed="neither")],
+        "init_scale": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
@@ -91,6 +93,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
     }
 
     _y_numeric = False  # the regressor asks validate_data for numeric y
+    _BASE_INIT_SCALE = 1.0  # what init_scale='auto' keeps unless the race says sharper
 
     @abstractmethod
     def __init__(
@@ -198,7 +201,7 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         rng = check_random_state(self.random_state)
         on_data = self.init == "data"
         coefs, intercepts = initial_weights(
-            rng, layer_units, dtype, X=X if on_data else None, scale=self.init_scale,
+            rng, layer_units, dtype, X=X if on_data else None, scale=self.init_scale_,
             sample_weight=sample_weight,
         )
         # Drawn with numpy on every namespace, so that one seed gives one θ.
@@ -264,6 +267,10 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         )
         layer_units = [data.X.shape[1], *hidden, data.Y.shape[1]]
         if first_pass:
+            # Choose the start: init_scale='auto' races a sharper one (_race).
+            self.init_scale_, self.init_scale_race_ = choose_init_scale(
+                self, data, incremental=incremental
+            )
             self._initialize(layer_units, data.X, data.sample_weight, data.dtype)
             if data.device is not None:
                 attributes_to(self, *data.device)

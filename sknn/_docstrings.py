@@ -122,11 +122,32 @@ SHARED = {
         nearly linear model on a plateau. It uses up to 1000 training rows
         and the sample weights.
 
-    init_scale : float, default={init_scale}
+    init_scale : float or 'auto', default='auto'
         With ``init='data'``, the standard deviation of each hidden unit's z
         over the training rows: about 1 keeps the rows on σ's steep middle,
-        larger values make sharper steps.""",
-    "attributes": """learning_rate_init_ : float
+        larger values make sharper steps, which a fit needs for fine detail
+        (spirals, checkerboards) and which cost a smooth function accuracy.
+        ``'auto'`` asks the data: the leave-one-out bandwidth h* of a kernel
+        smoother of y (in standard deviations of each feature, on up to 1000
+        rows) proposes ``clip(1 / h*, {init_scale}, 8 × {init_scale})``; where
+        that is at least 1.5 × {init_scale}, two fits of 60 epochs (from
+        {init_scale} and from the proposal) race on 80 % of up to 2000 rows,
+        and the proposal is taken only if its loss on the other 20 % is lower
+        by more than two standard errors (paired, row by row, with the sample
+        weights). Otherwise, and always for ``partial_fit``, ``warm_start``
+        and fewer than 250 rows, the start is that of ``init_scale={init_scale}``
+        (the default before 'auto'). ``init_scale_`` and ``init_scale_race_``
+        say what was chosen and why.""",
+    "attributes": """init_scale_ : float
+        The ``init_scale`` of the last start (``init_scale``, or the value
+        ``'auto'`` chose); used with ``init='data'``.
+
+    init_scale_race_ : dict or None
+        Why ``'auto'`` chose ``init_scale_``: ``{{'bandwidth': h*, 'proposal':
+        s, 'gain': d̄, 'se': SE}}`` (gain and se are None where the proposal
+        was not sharp enough to race); None where no bandwidth was measured.
+
+    learning_rate_init_ : float
         The initial η of the last training call that started the optimizer
         (``learning_rate_init``, or the value ``'auto'`` chose).
 

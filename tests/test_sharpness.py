@@ -1,0 +1,194 @@
+"""init_scale='auto': the bandwidth, the proposal, the verdict, and the race in fit."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from sklearn.datasets import make_friedman1
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sknn import PlateauWarning, SigmoidMLPClassifier, SigmoidMLPRegressor
+from sknn._race import MIN_ROWS
+from sknn._sharpness import loo_bandwidth, paired_gain, proposed_scale, sharper_wins
+
+
+def spirals(seed=0, n=1000, turns=3, noise=0.1):
+    """Two arms of three turns (the benchmark's problem)."""
+    rng = np.random.RandomState(seed)
+    m = n // 2
+    t = np.sqrt(rng.uniform(size=m))
+    angle = 2 * np.pi * turns * t
+    arm = turns * t[:, None] * np.c_[np.cos(angle), np.sin(angle)]
+    X = np.r_[arm, -arm] + rng.normal(scale=noise, size=(2 * m, 2))
+    return X, np.r_[np.zeros(m, int), np.ones(m, int)]
+
+
+def theta(model):
+    return np.concatenate([A.ravel() for A in model.coefs_ + model.intercepts_])
+
+
+# ----------------------------------------------------------------- the equations
+
+
+def test_bandwidth_is_small_for_a_step_and_large_for_a_line():
+    rng = np.random.RandomState(0)
+    x = rng.uniform(size=(400, 1))
+    noise = rng.normal(scale=0.3, size=x.shape)
+    assert loo_bandwidth(x, (x > 0.5) + 0.1 * noise) < 0.1
+    assert loo_bandwidth(x, x + noise) >= 0.5  # a gentle slope under noise
+
+
+def test_bandwidth_is_in_units_of_the_features_spread():
+    rng = np.random.RandomState(1)
+    X = rng.uniform(size=(300, 2))
+    Y = np.sin(8 * X[:, :1]) * np.cos(5 * X[:, 1:])
+    assert loo_bandwidth(X, Y) == loo_bandwidth(1000 * X + 7, Y)
+
+
+def test_bandwidth_of_a_constant_is_the_widest():
+    X = np.random.RandomState(2).uniform(size=(100, 2))
+    assert loo_bandwidth(X, np.ones((100, 1))) == 2.0
+
+
+def test_rows_of_weight_zero_are_rows_not_there():
+    rng = np.random.RandomState(3)
+    X = rng.uniform(size=(300, 1))
+    Y = np.sin(12 * X) + rng.normal(scale=0.3, size=X.shape)
+    weights = np.ones(300)
+    weights[::3] = 0.0
+    assert loo_bandwidth(X, Y, weights) == loo_bandwidth(X[weights > 0], Y[weights > 0])
+
+
+def test_weights_count_in_the_smoother():
+    """Weighting the wiggly half up makes h* that half's, down makes it the smooth half's."""
+    rng = np.random.RandomState(4)
+    x = rng.uniform(size=(600, 1))
+    wiggly = x[:, 0] < 0.5
+    Y = np.where(wiggly[:, None], np.sin(60 * x), x) + rng.normal(scale=0.2, size=x.shape)
+    up, down = np.where(wiggly, 1.0, 1e-6), np.where(wiggly, 1e-6, 1.0)
+    assert loo_bandwidth(x, Y, up) < loo_bandwidth(x, Y, down)
+
+
+def test_proposal_is_clipped_to_base_and_eight_times_base():
+    assert proposed_scale(0.25, 1.0) == 4.0
+    assert proposed_scale(2.0, 2.0) == 2.0
+    assert proposed_scale(0.01, 2.0) == 16.0
+
+
+def test_verdict_needs_a_significant_gain():
+    losses = np.random.RandomState(5).uniform(size=200)
+    assert not sharper_wins(*paired_gain(losses, losses))  # equal losses
+    base = (np.arange(200) % 3 == 0).astype(float)          # wrong on a third
+    assert sharper_wins(*paired_gain(base, np.zeros(200)))  # right everywhere
+    noisy = np.random.RandomState(6).permutation(base)      # as wrong, other rows
+    assert not sharper_wins(*paired_gain(base, noisy))
+
+
+def test_paired_gain_weights_count_as_repeated_rows():
+    rng = np.random.RandomState(7)
+    a, b = rng.uniform(size=50), rng.uniform(size=50)
+    weights = rng.randint(1, 4, size=50)
+    gain, _ = paired_gain(a, b, weights.astype(float))
+    repeated, _ = paired_gain(np.repeat(a, weights), np.repeat(b, weights))
+    assert gain == pytest.approx(repeated)
+
+
+# ----------------------------------------------------------------- the estimators
+
+
+@pytest.fixture(scope="module")
+def spirals_fit():
+    """One fold of the benchmark: 800 rows of the 1,000 to train, 200 to test."""
+    X, y = spirals()
+    X = MinMaxScaler().fit_transform(X)
+    train, test = train_test_split(np.arange(1000), test_size=0.2, stratify=y, random_state=0)
+    return X, y, train, test, SigmoidMLPClassifier(random_state=0).fit(X[train], y[train])
+
+
+def test_auto_sharpens_the_start_on_spirals(spirals_fit):
+    X, y, train, test, model = spirals_fit
+    report = model.init_scale_race_
+    assert model.init_scale_ == report["proposal"] > 2.0
+    assert report["gain"] > 2 * report["se"]
+    assert model.score(X[test], y[test]) > 0.9
+    plain = SigmoidMLPClassifier(init_scale=2.0, random_state=0)
+    with pytest.warns(PlateauWarning):  # the old default stops on the plateau
+        plain.fit(X[train], y[train])
+    assert plain.init_scale_race_ is None
+    assert plain.score(X[test], y[test]) < 0.75
+
+
+def test_same_random_state_same_choice_and_theta(spirals_fit):
+    X, y, train, _, model = spirals_fit
+    again = SigmoidMLPClassifier(random_state=0).fit(X[train], y[train])
+    assert again.init_scale_ == model.init_scale_
+    assert_array_equal(theta(again), theta(model))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 20 epochs
+def test_smooth_problem_keeps_the_old_start():
+    """friedman1: h* is wide, no race, the fit is exactly init_scale=1's."""
+    X, y = make_friedman1(400, random_state=0)
+    auto = SigmoidMLPRegressor(max_iter=20, random_state=0).fit(X, y)
+    old = SigmoidMLPRegressor(init_scale=1.0, max_iter=20, random_state=0).fit(X, y)
+    assert auto.init_scale_ == 1.0
+    assert auto.init_scale_race_["gain"] is None
+    assert_array_equal(theta(auto), theta(old))
+
+
+@pytest.mark.parametrize("case", ["small", "partial_fit", "warm_start", "glorot"])
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 5 epochs
+def test_no_race_gives_exactly_the_base_start(case):
+    X, y = spirals(n=MIN_ROWS - 2 if case == "small" else 600)
+    params = dict(max_iter=5, random_state=0)
+    params.update(warm_start=True) if case == "warm_start" else None
+    params.update(init="glorot", learning_rate_init=0.1) if case == "glorot" else None
+    auto, old = SigmoidMLPClassifier(**params), SigmoidMLPClassifier(init_scale=2.0, **params)
+    if case == "partial_fit":
+        auto.partial_fit(X, y, classes=[0, 1]), old.partial_fit(X, y, classes=[0, 1])
+    else:
+        auto.fit(X, y), old.fit(X, y)
+    assert auto.init_scale_race_ is None and auto.init_scale_ == 2.0
+    assert_array_equal(theta(auto), theta(old))
+
+
+def test_sample_weights_are_the_rows_they_weigh():
+    """Weight 0 on half the rows: the same choice as without those rows."""
+    X, y = spirals(n=800)
+    weights = np.where(np.arange(800) % 2 == 0, 1.0, 0.0)
+    weighted = SigmoidMLPClassifier(max_iter=5, random_state=0)
+    weighted.fit(X, y, sample_weight=weights)
+    report = weighted.init_scale_race_
+    kept = loo_bandwidth(X[::2], np.eye(2)[y[::2]])
+    assert report["bandwidth"] == kept
+
+
+def test_grid_search_tunes_init_scale():
+    X, y = spirals(n=600)  # 300 rows per fit: 'auto' races
+    search = GridSearchCV(
+        make_pipeline(MinMaxScaler(), SigmoidMLPClassifier(max_iter=30, random_state=0)),
+        {"sigmoidmlpclassifier__init_scale": ["auto", 2.0]}, cv=2,
+    )
+    with pytest.warns(ConvergenceWarning):  # 30 epochs
+        search.fit(X, y)
+    assert search.best_params_["sigmoidmlpclassifier__init_scale"] in ("auto", 2.0)
+    assert len(search.cv_results_["mean_test_score"]) == 2
+
+
+@pytest.mark.parametrize("Estimator", [SigmoidMLPClassifier, SigmoidMLPRegressor])
+def test_invalid_init_scale_names_the_parameter(Estimator):
+    X, y = spirals(n=50)
+    with pytest.raises(InvalidParameterError, match="init_scale"):
+        Estimator(init_scale="sharp").fit(X, y)
+    with pytest.raises(InvalidParameterError, match="init_scale"):
+        Estimator(init_scale=0.0).fit(X, y)
+
+
+def test_verbose_says_what_it_chose(capsys):
+    X, y = spirals(n=400)
+    with pytest.warns(ConvergenceWarning):  # 10 epochs
+        SigmoidMLPClassifier(max_iter=10, verbose=True, random_state=0).fit(X, y)
+    assert "init_scale='auto': bandwidth h*" in capsys.readouterr().out
