@@ -192,3 +192,32 @@ def test_verbose_says_what_it_chose(capsys):
     with pytest.warns(ConvergenceWarning):  # 10 epochs
         SigmoidMLPClassifier(max_iter=10, verbose=True, random_state=0).fit(X, y)
     assert "init_scale='auto': bandwidth h*" in capsys.readouterr().out
+
+
+def test_regressor_sharpens_on_a_bumpy_surface():
+    """MATLAB's peaks (the benchmark's): the base start stays coarse, 'auto' fits it."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-3, 3, size=(800, 2))
+    x, z = X.T
+    y = (3 * (1 - x) ** 2 * np.exp(-(x**2) - (z + 1) ** 2)
+         - 10 * (x / 5 - x**3 - z**5) * np.exp(-(x**2) - z**2)
+         - np.exp(-((x + 1) ** 2) - z**2) / 3) + rng.normal(scale=0.1, size=800)
+    X = MinMaxScaler().fit_transform(X)
+    model = SigmoidMLPRegressor(random_state=0).fit(X[:600], y[:600])
+    assert model.init_scale_ > 1.5
+    assert model.init_scale_race_["gain"] > 2 * model.init_scale_race_["se"]
+    assert model.score(X[600:], y[600:]) > 0.95
+    coarse = SigmoidMLPRegressor(init_scale=1.0, random_state=0).fit(X[:600], y[:600])
+    assert coarse.score(X[600:], y[600:]) < 0.8
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 5 epochs
+def test_race_takes_sparse_and_multilabel_data():
+    import scipy.sparse as sp
+
+    X, y = spirals(n=400)
+    Y = np.c_[y, 1 - y, y]
+    model = SigmoidMLPClassifier(max_iter=5, random_state=0).fit(sp.csr_matrix(X), Y)
+    report = model.init_scale_race_
+    assert report["gain"] is not None  # the proposal raced
+    assert model.init_scale_ in (2.0, report["proposal"])
