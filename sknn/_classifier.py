@@ -22,6 +22,15 @@ from ._sklearn_names import reject_mlp_only_parameters
 _BALANCED_TAKES_WEIGHTS = "sample_weight" in inspect.signature(compute_class_weight).parameters
 
 
+def _labels(y):
+    """Whether y is 1-D integer, boolean or string labels (never continuous or multilabel).
+
+    Such y needs no ``type_of_target`` (two passes over y that a stream of
+    small batches pays on every call).
+    """
+    return isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype.kind in "biuU"
+
+
 @fill_doc(
     learning_rate="constant", learning_rate_init="auto", max_iter=500, momentum=0.9, init_scale=2.0
 )
@@ -177,8 +186,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     def _validate_targets(self, y, *, first_pass, classes, warm_fit=False):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        multilabel = type_of_target(y) == "multilabel-indicator"
+        if not first_pass and self._y_type != "multilabel-indicator" and _labels(y):
+            multilabel = False  # a fitted model's 1-D labels: _encode checks them
+        else:
+            check_classification_targets(y)
+            multilabel = type_of_target(y) == "multilabel-indicator"
         if first_pass:
             self._set_classes(y, classes, multilabel)
         else:

@@ -22,7 +22,6 @@ from sklearn.exceptions import ConvergenceWarning
 from ._activations import sigmoid_derivative
 from ._array_api import numpy_rows, to_numpy
 from ._backprop import forward_pass
-from ._init import sample_rows
 from ._weighted import mean_and_std
 
 # A unit is saturated when σ′ < SATURATED_SLOPE (|z| > 9.2) on nearly all rows.
@@ -37,6 +36,10 @@ PLATEAU_FRACTION = 0.9
 # and so is one where every hidden unit's a varies by less than this over the
 # rows (|z| spread under 0.5: σ is nearly a straight line there).
 LINEAR_SPREAD = 0.125
+# A stream of partial_fit calls is diagnosed once per this many rows trained
+# (about 8 samples of N_INIT_ROWS rows: a forward pass over the sample then
+# costs a few per cent of the training it checks).
+DIAGNOSE_EVERY = 8000
 # Unless a constant prediction's loss is below this (y constant, up to
 # rounding): then there is nothing in X to learn, and any stop is convergence.
 NOTHING_TO_LEARN = np.finfo(np.float64).eps
@@ -254,14 +257,29 @@ def plateau_message(A, loss, baseline):
     return None
 
 
-def diagnose(estimator, X, Y, sample_weight, baseline, stopped_by_rule):
+def diagnosis_due(estimator, n_samples, incremental, stopped_by_rule):
+    """Whether this call ends with a diagnosis (:func:`diagnose`).
+
+    Every ``fit`` does, and every call that a stopping rule ended. A stream
+    of ``partial_fit`` calls is diagnosed on its first call and then once
+    every ``DIAGNOSE_EVERY`` rows: a diagnosis looks at up to ``N_INIT_ROWS``
+    rows, so on small batches it would cost more than their training.
+    Records the rows trained since the last diagnosis on the estimator.
+    """
+    since = getattr(estimator, "_rows_undiagnosed", None) if incremental else None
+    due = since is None or stopped_by_rule or since + n_samples >= DIAGNOSE_EVERY
+    estimator._rows_undiagnosed = 0 if due else since + n_samples
+    return due
+
+
+def diagnose(estimator, X, Y, sample_weight, rows, baseline, stopped_by_rule):
     """Warn if the trained network cannot have learned X, or stalled on a plateau.
 
-    Looks at a sample of the training rows (at most ``N_INIT_ROWS``, drawn
-    alike in every call of one model), on the CPU, with the weights in
-    training units.
+    Looks at ``rows``, a sample of the training rows (at most
+    ``N_INIT_ROWS``, drawn alike in every call of one model: see
+    :func:`sknn._init.sample_rows`), on the CPU, with the weights in training
+    units.
     """
-    rows = sample_rows(np.random.RandomState(estimator._seed), X.shape[0], to_numpy(sample_weight))
     coefs = [to_numpy(W) for W in estimator.coefs_]
     intercepts = [to_numpy(b) for b in estimator.intercepts_]
     A, _ = forward_pass(numpy_rows(X, rows), coefs, intercepts, estimator.out_activation_)

@@ -70,7 +70,10 @@ def sample_rows(rng, n_samples, sample_weight=None):
 
     Parameters
     ----------
-    rng : numpy.random.RandomState
+    rng : numpy.random.RandomState or int
+        The generator, or the seed of a fresh one: made only where there are
+        more rows than the sample takes (a call on a small batch of a stream
+        then pays nothing for it).
     n_samples : int
     sample_weight : ndarray of shape (n_samples,), optional
 
@@ -84,9 +87,13 @@ def sample_rows(rng, n_samples, sample_weight=None):
     >>> from sknn._init import sample_rows
     >>> sample_rows(np.random.RandomState(0), 4, np.array([1.0, 0.0, 2.0, 0.0]))
     array([0, 2])
+    >>> len(sample_rows(0, 5000))
+    1000
     """
     rows = np.arange(n_samples) if sample_weight is None else np.flatnonzero(sample_weight > 0)
     if len(rows) > N_INIT_ROWS:
+        if not isinstance(rng, np.random.RandomState):
+            rng = np.random.RandomState(rng)
         rows = rows[np.sort(rng.choice(len(rows), N_INIT_ROWS, replace=False))]
     return rows
 
