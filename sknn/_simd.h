@@ -32,7 +32,9 @@
  * On x86-64 Linux with GCC ≥ 11 each array function is compiled for
  * the baseline (SSE2), x86-64-v3 (AVX2, FMA) and x86-64-v4 (AVX-512) and the
  * loader picks the best the CPU has (target_clones); elsewhere it is
- * compiled once, for the baseline.
+ * compiled once, for the baseline. e^x itself is written once (SKNN_EXP, for
+ * both precisions and both ways of applying 2^k) and so instantiated in each
+ * of these instruction sets by the compiler.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -67,181 +69,138 @@
 #endif
 #endif
 
-static inline double sknn_exp_d(double x)
-{
-    SKNN_CONTRACT
-    const double log2e = 1.4426950408889634;      /* 1 / ln 2 */
-    const double ln2_hi = 6.93147180369123816490e-01; /* fdlibm's split of ln 2 */
-    const double ln2_lo = 1.90821492927058770002e-10;
-    const double shift = 6755399441055744.0;       /* 1.5 * 2^52 */
-    /* Clamp so that k stays within [-1075, 1024]; the selects at the end give
-     * the results outside. NaN compares false and flows through to the end. */
-    double xc = x > 710.0 ? 710.0 : x;
-    xc = xc < -746.0 ? -746.0 : xc;
-    /* k = round(x / ln 2): adding 1.5 * 2^52 rounds to an integer, kept in
-     * the low bits of t. */
-    double t = xc * log2e + shift;
-    double k = t - shift;
-    double r = (xc - k * ln2_hi) - k * ln2_lo;
-    double p = 1.0 / 6227020800.0;                 /* 1/13! */
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
-    /* 2^k = 2^k1 2^k2 with k1 = round(k / 2): both halves are normal numbers. */
-    double k1 = (k * 0.5 + shift) - shift;
-    double k2 = k - k1;
-    double t1 = k1 + shift, t2 = k2 + shift;
-    uint64_t b1, b2;
-    memcpy(&b1, &t1, sizeof b1);
-    memcpy(&b2, &t2, sizeof b2);
-    /* The low bits of t hold k (two's complement); shifting by 52 drops the
-     * rest, leaving the biased exponent k + 1023 of 2^k. */
-    b1 = (b1 + 1023) << 52;
-    b2 = (b2 + 1023) << 52;
-    double s1, s2;
-    memcpy(&s1, &b1, sizeof s1);
-    memcpy(&s2, &b2, sizeof s2);
-    double y = (p * s1) * s2;
-    y = x > 709.782712893384 ? INFINITY : y;
-    y = x < -745.1332191019412 ? 0.0 : y;
-    return x != x ? x : y;
-}
+/* The constants of e^x in each precision, by suffix: d (double), f (float). */
+#define SKNN_LOG2E_d 1.4426950408889634              /* 1 / ln 2 */
+#define SKNN_LOG2E_f 1.44269504f
+#define SKNN_LN2_HI_d 6.93147180369123816490e-01     /* fdlibm's split of ln 2 */
+#define SKNN_LN2_HI_f 0.693145751953125f             /* 0x3f317200: 16 significant bits */
+#define SKNN_LN2_LO_d 1.90821492927058770002e-10
+#define SKNN_LN2_LO_f 1.428606765330187045e-06f
+#define SKNN_SHIFT_d 6755399441055744.0              /* 1.5 * 2^52: x + shift rounds x to an integer */
+#define SKNN_SHIFT_f 12582912.0f                     /* 1.5 * 2^23 */
+#define SKNN_DEGREE_d 13                             /* of the Taylor polynomial */
+#define SKNN_DEGREE_f 7
+#define SKNN_BITS_d uint64_t                         /* an integer as wide as the type */
+#define SKNN_BITS_f uint32_t
+#define SKNN_MANTISSA_d 52                           /* bits below the exponent */
+#define SKNN_MANTISSA_f 23
+#define SKNN_BIAS_d 1023                             /* of the exponent */
+#define SKNN_BIAS_f 127
+#define SKNN_LN_MAX_d 709.782712893384               /* ln(max): above, e^x = +∞ */
+#define SKNN_LN_MAX_f 88.72283935546875f
+#define SKNN_LN_MIN_SUB_d -745.1332191019412         /* ln(min subnormal): below, e^x = 0 */
+#define SKNN_LN_MIN_SUB_f -103.97208404541015625f
+#define SKNN_CLAMP_HI_d 710.0                        /* k ≤ 1024 (128 in float) */
+#define SKNN_CLAMP_HI_f 89.0f
+#define SKNN_CLAMP_LO_d -746.0                       /* k ≥ −1075 (−150 in float) */
+#define SKNN_CLAMP_LO_f -104.0f
+#define SKNN_SIGMOID_LO_d -700.0                     /* k ≥ −1010 (−124 in float) */
+#define SKNN_SIGMOID_LO_f -86.0f
+#define SKNN_C(name, sfx) SKNN_##name##_##sfx
 
-static inline float sknn_exp_f(float x)
-{
-    SKNN_CONTRACT
-    const float log2e = 1.44269504f;
-    const float ln2_hi = 0.693145751953125f;       /* 0x3f317200: 16 significant bits */
-    const float ln2_lo = 1.428606765330187045e-06f;
-    const float shift = 12582912.0f;               /* 1.5 * 2^23 */
-    float xc = x > 89.0f ? 89.0f : x;
-    xc = xc < -104.0f ? -104.0f : xc;
-    float t = xc * log2e + shift;
-    float k = t - shift;
-    float r = (xc - k * ln2_hi) - k * ln2_lo;
-    float p = 1.0f / 5040.0f;                      /* 1/7! */
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
-    float k1 = (k * 0.5f + shift) - shift;
-    float k2 = k - k1;
-    float t1 = k1 + shift, t2 = k2 + shift;
-    uint32_t b1, b2;
-    memcpy(&b1, &t1, sizeof b1);
-    memcpy(&b2, &t2, sizeof b2);
-    b1 = (b1 + 127) << 23;
-    b2 = (b2 + 127) << 23;
-    float s1, s2;
-    memcpy(&s1, &b1, sizeof s1);
-    memcpy(&s2, &b2, sizeof s2);
-    float y = (p * s1) * s2;
-    y = x > 88.72283935546875f ? INFINITY : y;
-    y = x < -103.97208404541015625f ? 0.0f : y;
-    return x != x ? x : y;
-}
+/* n! for the coefficients 1/n! of the Taylor polynomial (all exact in double). */
+static const double sknn_factorial[14] = {
+    1.0, 1.0, 2.0, 6.0, 24.0, 120.0, 720.0, 5040.0, 40320.0, 362880.0, 3628800.0,
+    39916800.0, 479001600.0, 6227020800.0};
 
-SKNN_CLONES static void sknn_exp_inplace_d(double *x, ptrdiff_t n)
-{
-    for (ptrdiff_t k = 0; k < n; k++)
-        x[k] = sknn_exp_d(x[k]);
-}
+/* Horner's rule unrolled: the loop has a fixed length, and unrolled its
+ * coefficients are constants and the vectorised loop around it has no loop
+ * inside. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SKNN_UNROLL _Pragma("GCC unroll 16")
+#else
+#define SKNN_UNROLL
+#endif
 
-SKNN_CLONES static void sknn_exp_inplace_f(float *x, ptrdiff_t n)
-{
-    for (ptrdiff_t k = 0; k < n; k++)
-        x[k] = sknn_exp_f(x[k]);
-}
-
-/* e^x for σ only: the same reduction and polynomial as sknn_exp_d/_f, but
- * 2^k applied in one multiplication, as (2p) 2^(k − 1), which is exact
- * wherever the result is a normal number. That leaves out only the
- * subnormal range of e^x, and there σ does not need it: where e^−z is below
- * 2^−53 (2^−24 in float), 1 + e^−z rounds to exactly 1 and so does σ. So
- * below x = −700 (−86 in float) the result is 0, and 1 / (1 + e^−z) is then
- * bit for bit what 1 / (1 + sknn_exp_d(−z)) gives, for every z, NaN and ±∞
- * included; it saves the split of 2^k into two halves (a third of the
- * operations after the polynomial). */
-static inline double sknn_exp_for_sigmoid_d(double x)
-{
-    SKNN_CONTRACT
-    const double log2e = 1.4426950408889634;
-    const double ln2_hi = 6.93147180369123816490e-01;
-    const double ln2_lo = 1.90821492927058770002e-10;
-    const double shift = 6755399441055744.0;       /* 1.5 * 2^52 */
-    double xc = x > 710.0 ? 710.0 : x;            /* k ≤ 1024 */
-    xc = xc < -700.0 ? -700.0 : xc;               /* k ≥ −1010 */
-    double t = xc * log2e + shift;
-    double k = t - shift;
-    double r = (xc - k * ln2_hi) - k * ln2_lo;
-    double p = 1.0 / 6227020800.0;                 /* 1/13!, as sknn_exp_d */
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
-    uint64_t bits;
-    memcpy(&bits, &t, sizeof bits);
-    bits = (bits + 1022) << 52;                    /* 2^(k − 1), k − 1 in [−1011, 1023] */
-    double scale;
-    memcpy(&scale, &bits, sizeof scale);
-    double y = (p + p) * scale;
-    y = x > 709.782712893384 ? INFINITY : y;
-    y = x < -700.0 ? 0.0 : y;
-    return x != x ? x : y;
-}
-
-static inline float sknn_exp_for_sigmoid_f(float x)
-{
-    SKNN_CONTRACT
-    const float log2e = 1.44269504f;
-    const float ln2_hi = 0.693145751953125f;
-    const float ln2_lo = 1.428606765330187045e-06f;
-    const float shift = 12582912.0f;               /* 1.5 * 2^23 */
-    float xc = x > 89.0f ? 89.0f : x;             /* k ≤ 128 */
-    xc = xc < -86.0f ? -86.0f : xc;               /* k ≥ −124 */
-    float t = xc * log2e + shift;
-    float k = t - shift;
-    float r = (xc - k * ln2_hi) - k * ln2_lo;
-    float p = 1.0f / 5040.0f;                      /* 1/7!, as sknn_exp_f */
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
-    uint32_t bits;
-    memcpy(&bits, &t, sizeof bits);
-    bits = (bits + 126) << 23;                     /* 2^(k − 1), k − 1 in [−125, 127] */
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    float y = (p + p) * scale;
-    y = x > 88.72283935546875f ? INFINITY : y;
-    y = x < -86.0f ? 0.0f : y;
-    return x != x ? x : y;
-}
+/* e^x in one precision (sfx d or f, type T), written once for both:
+ *
+ * sknn_exp_reduced_<sfx>(xc, &t): the reduction and the polynomial for a
+ *     clamped x: k = round(x / ln 2) (kept in the low bits of t),
+ *     r = (x − k ln2_hi) − k ln2_lo and e^r = Σₙ rⁿ / n!, n ≤ degree, by
+ *     Horner's rule; returns e^r.
+ * sknn_exp_<sfx>(x): e^x = e^r 2^k1 2^k2 with k1 = round(k / 2), k2 = k − k1,
+ *     both halves normal numbers, so that results near overflow and in the
+ *     subnormal range come out right; libm's special values outside.
+ * sknn_exp_for_sigmoid_<sfx>(x): e^x for σ only, 2^k applied in one
+ *     multiplication, as (2p) 2^(k − 1), which is exact wherever the result
+ *     is a normal number. That leaves out only the subnormal range of e^x,
+ *     and there σ does not need it: where e^−z is below 2^−53 (2^−24 in
+ *     float), 1 + e^−z rounds to exactly 1 and so does σ. So below x = −700
+ *     (−86 in float) the result is 0, and 1 / (1 + e^−z) is then bit for bit
+ *     what 1 / (1 + sknn_exp(−z)) gives, for every z, NaN and ±∞ included;
+ *     it saves the split of 2^k into two halves (a third of the operations
+ *     after the polynomial).
+ *
+ * The clamps keep k in range; the selects at the end give the results
+ * outside it. NaN compares false and flows through to the end. The low bits
+ * of t + bias hold k + bias (two's complement); shifting them up into the
+ * exponent field drops the rest, leaving the bits of 2^k. */
+#define SKNN_EXP(sfx, T)                                                       \
+    static inline T sknn_exp_reduced_##sfx(T xc, T *t)                         \
+    {                                                                          \
+        SKNN_CONTRACT                                                          \
+        const T shift = SKNN_C(SHIFT, sfx);                                    \
+        *t = xc * SKNN_C(LOG2E, sfx) + shift;                                  \
+        T k = *t - shift;                                                      \
+        T r = (xc - k * SKNN_C(LN2_HI, sfx)) - k * SKNN_C(LN2_LO, sfx);        \
+        T p = (T)1 / (T)sknn_factorial[SKNN_C(DEGREE, sfx)];                   \
+        SKNN_UNROLL                                                            \
+        for (int n = SKNN_C(DEGREE, sfx) - 1; n >= 0; n--)                     \
+            p = p * r + (T)1 / (T)sknn_factorial[n];                           \
+        return p;                                                              \
+    }                                                                          \
+                                                                               \
+    static inline T sknn_exp_##sfx(T x)                                        \
+    {                                                                          \
+        SKNN_CONTRACT                                                          \
+        const T shift = SKNN_C(SHIFT, sfx);                                    \
+        T xc = x > SKNN_C(CLAMP_HI, sfx) ? SKNN_C(CLAMP_HI, sfx) : x;          \
+        xc = xc < SKNN_C(CLAMP_LO, sfx) ? SKNN_C(CLAMP_LO, sfx) : xc;          \
+        T t;                                                                   \
+        T p = sknn_exp_reduced_##sfx(xc, &t);                                  \
+        T k = t - shift;                                                       \
+        T k1 = (k * (T)0.5 + shift) - shift;                                   \
+        T k2 = k - k1;                                                         \
+        T t1 = k1 + shift, t2 = k2 + shift;                                    \
+        SKNN_C(BITS, sfx) b1, b2;                                              \
+        memcpy(&b1, &t1, sizeof b1);                                           \
+        memcpy(&b2, &t2, sizeof b2);                                           \
+        b1 = (b1 + SKNN_C(BIAS, sfx)) << SKNN_C(MANTISSA, sfx);                \
+        b2 = (b2 + SKNN_C(BIAS, sfx)) << SKNN_C(MANTISSA, sfx);                \
+        T s1, s2;                                                              \
+        memcpy(&s1, &b1, sizeof s1);                                           \
+        memcpy(&s2, &b2, sizeof s2);                                           \
+        T y = (p * s1) * s2;                                                   \
+        y = x > SKNN_C(LN_MAX, sfx) ? (T)INFINITY : y;                         \
+        y = x < SKNN_C(LN_MIN_SUB, sfx) ? (T)0 : y;                            \
+        return x != x ? x : y;                                                 \
+    }                                                                          \
+                                                                               \
+    static inline T sknn_exp_for_sigmoid_##sfx(T x)                            \
+    {                                                                          \
+        SKNN_CONTRACT                                                          \
+        T xc = x > SKNN_C(CLAMP_HI, sfx) ? SKNN_C(CLAMP_HI, sfx) : x;          \
+        xc = xc < SKNN_C(SIGMOID_LO, sfx) ? SKNN_C(SIGMOID_LO, sfx) : xc;      \
+        T t;                                                                   \
+        T p = sknn_exp_reduced_##sfx(xc, &t);                                  \
+        SKNN_C(BITS, sfx) bits;                                                \
+        memcpy(&bits, &t, sizeof bits);                                        \
+        bits = (bits + (SKNN_C(BIAS, sfx) - 1)) << SKNN_C(MANTISSA, sfx);      \
+        T scale;                                                               \
+        memcpy(&scale, &bits, sizeof scale);                                   \
+        T y = (p + p) * scale;                                                 \
+        y = x > SKNN_C(LN_MAX, sfx) ? (T)INFINITY : y;                         \
+        y = x < SKNN_C(SIGMOID_LO, sfx) ? (T)0 : y;                            \
+        return x != x ? x : y;                                                 \
+    }                                                                          \
+                                                                               \
+    SKNN_CLONES static void sknn_exp_inplace_##sfx(T *x, ptrdiff_t n)          \
+    {                                                                          \
+        for (ptrdiff_t k = 0; k < n; k++)                                      \
+            x[k] = sknn_exp_##sfx(x[k]);                                       \
+    }
+SKNN_EXP(d, double)
+SKNN_EXP(f, float)
 
 /* Z ← σ(Z + b) = 1 / (1 + e^−(Z + b)) (b may be NULL): _activations.sigmoid's
  * four operations, in its order. The bias is added row by row first, then σ

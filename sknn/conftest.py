@@ -11,10 +11,10 @@ from importlib.util import find_spec
 
 import pytest
 
-# module file → (extra, the packages its doctests import)
+# module file, or package folder → (extra, the packages its doctests import)
 _EXTRAS = {
     "onnx.py": ("onnx", ["skl2onnx", "onnxruntime"]),
-    "plotting.py": ("plot", ["matplotlib"]),
+    "plotting": ("plot", ["matplotlib"]),
 }
 
 
@@ -26,7 +26,9 @@ if find_spec("matplotlib") is not None:  # the doctests of sknn.plotting draw of
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        extra, packages = _EXTRAS.get(item.path.name, (None, []))
+        extra, packages = _EXTRAS.get(
+            item.path.name, _EXTRAS.get(item.path.parent.name, (None, []))
+        )
         missing = [name for name in packages if find_spec(name) is None]
         if missing:
             reason = f"the {extra} extra ({', '.join(missing)}) is not installed"

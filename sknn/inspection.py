@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._backprop import backprop, forward_pass
 from ._base import BaseSigmoidMLP
 from ._evaluate import batch_cost
+from ._finite_differences import central_differences
 from ._parameters import pack
 from ._prepare import cast_finite, prepare
 from ._target_scale import TargetScale
@@ -260,15 +261,7 @@ def check_gradients(
     def C():
         return batch_cost(X, Y, coefs, intercepts, **settings)
 
-    numeric = np.empty(indices.size)
-    for k, j in enumerate(indices):
-        saved = theta[j]
-        theta[j] = saved + epsilon
-        C_plus = C()
-        theta[j] = saved - epsilon
-        C_minus = C()
-        theta[j] = saved
-        numeric[k] = (C_plus - C_minus) / (2 * epsilon)
+    numeric = central_differences(C, theta, epsilon, indices)
     # Compared on the scale of loss_ (the regressor's cost over target_std²),
     # where the floor below fits the rounding noise.
     unit = TargetScale.of(estimator).unit

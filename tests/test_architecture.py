@@ -1,4 +1,4 @@
-"""The imports of sknn/*.py follow the layers of docs/architecture.rst, without cycles.
+"""The imports of sknn/*.py (and of each subpackage, as one module) follow the layers of docs/architecture.rst, without cycles.
 
 The layer table is read from the page itself, so that the map and the code
 cannot drift apart: every module is in exactly one layer, and each imports
@@ -33,28 +33,37 @@ def _layers():
     return layers
 
 
-def _imports(path):
-    """The sknn modules ``path`` imports (anywhere in it), by module name."""
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
+def _module_files():
+    """{module: its files}: sknn/*.py, and a subpackage (sknn/plotting/) as one module."""
+    files = {p.stem: [p] for p in PACKAGE.glob("*.py")}
+    files.update({p.parent.name: sorted(p.parent.glob("*.py")) for p in PACKAGE.glob("*/__init__.py")})
+    return files
+
+
+def _imports(paths):
+    """The sknn modules the files ``paths`` of one module import (anywhere in them)."""
+    modules = set(_module_files())
     compiled = {p.stem for p in PACKAGE.glob("*.pyx")}
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:  # from . import x: a module, or a name of the package root
-                found |= {
-                    a.name if a.name in modules | compiled else "__init__" for a in node.names
-                }
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sknn"):
-            parts = node.module.split(".")
-            found.add(parts[1] if len(parts) > 1 else "__init__")
-        elif isinstance(node, ast.Import):
-            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("sknn.")}
+    for path in paths:
+        top = 1 if path.parent == PACKAGE else 2  # the level of ``from . import`` that is sknn
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == top:
+                if node.module:
+                    found.add(node.module.split(".")[0])
+                else:  # from . import x: a module, or a name of the package root
+                    found |= {
+                        a.name if a.name in modules | compiled else "__init__" for a in node.names
+                    }
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sknn"):
+                parts = node.module.split(".")
+                found.add(parts[1] if len(parts) > 1 else "__init__")
+            elif isinstance(node, ast.Import):
+                found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("sknn.")}
     return {name for name in found if name in modules}  # the compiled kernel is not a .py
 
 
-GRAPH = {path.stem: _imports(path) for path in sorted(PACKAGE.glob("*.py"))}
+GRAPH = {name: _imports(paths) for name, paths in sorted(_module_files().items())}
 
 
 def test_every_module_is_in_the_table_once():

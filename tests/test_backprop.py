@@ -7,7 +7,8 @@ DESIGN.md defines the cost of a batch as
 and ``sknn._backprop.backprop`` returns C with ∂C/∂W⁽ˡ⁾ and ∂C/∂b⁽ˡ⁾. Here every
 parameter is nudged by ±h and (C(θ + h) − C(θ − h)) / 2h is compared with the
 analytic gradient, for every output/loss pair the estimators use, with 0, 1
-and 2 hidden layers, with and without α and sample weights. The cost used for
+and 2 hidden layers and the smallest shapes (one row, one feature, layers one
+unit wide), with and without α and sample weights. The cost used for
 the differences is recomputed independently from the forward pass (it does not
 reuse ``sknn._losses``), so a wrong cost and a wrong gradient cannot agree.
 """
@@ -18,6 +19,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from sknn._backprop import backprop, forward_pass
+from sknn._finite_differences import central_differences
 
 # (out_activation, loss, n_outputs, target kind)
 OUTPUT_LOSS_PAIRS = {
@@ -71,30 +73,28 @@ def _reference_cost(X, Y, coefs, intercepts, out_activation, loss, alpha, sample
 
 
 def _numerical_gradient(cost_of, params, h=1e-6):
-    """Central differences (C(θ + h eⱼ) − C(θ − h eⱼ)) / 2h of every entry."""
-    grads = []
-    for P in params:
-        G = np.empty_like(P)
-        for j in np.ndindex(P.shape):
-            saved = P[j]
-            P[j] = saved + h
-            c_plus = cost_of()
-            P[j] = saved - h
-            c_minus = cost_of()
-            P[j] = saved
-            G[j] = (c_plus - c_minus) / (2 * h)
-        grads.append(G)
-    return grads
+    """Central differences (C(θ + h eⱼ) − C(θ − h eⱼ)) / 2h of every entry of every array."""
+    return [central_differences(cost_of, P, h).reshape(P.shape) for P in params]
+
+
+# (n_samples, n_features, hidden_layer_sizes): a batch of 7 rows through 0, 1 and 2
+# hidden layers, and the smallest shapes: one row, one feature, layers one unit wide.
+SHAPES = {
+    "0hidden": (7, 3, ()),
+    "1hidden": (7, 3, (5,)),
+    "2hidden": (7, 3, (4, 3)),
+    "1row-1feature-width1": (1, 1, (1, 1)),
+}
 
 
 @pytest.mark.parametrize("pair", list(OUTPUT_LOSS_PAIRS))
-@pytest.mark.parametrize("hidden", [(), (5,), (4, 3)], ids=["0hidden", "1hidden", "2hidden"])
+@pytest.mark.parametrize("shape", list(SHAPES))
 @pytest.mark.parametrize("alpha", [0.0, 0.3])
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-def test_backprop_matches_finite_differences(pair, hidden, alpha, weighted):
+def test_backprop_matches_finite_differences(pair, shape, alpha, weighted):
     out_activation, loss, n_outputs, kind = OUTPUT_LOSS_PAIRS[pair]
-    rng = np.random.RandomState(len(hidden) * 10 + n_outputs)
-    n_samples, n_features = 7, 3
+    n_samples, n_features, hidden = SHAPES[shape]
+    rng = np.random.RandomState(len(hidden) * 10 + n_outputs + 100 * (n_samples == 1))
     X = rng.normal(size=(n_samples, n_features))
     Y = _targets(rng, kind, n_samples, n_outputs)
     # Weights that are not all 1 and do not sum to the number of rows, so that

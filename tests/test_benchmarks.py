@@ -8,8 +8,11 @@ one epoch from the same weights, in the same order, gives the same θ.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import importlib.util
+import importlib
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -18,15 +21,28 @@ from numpy.testing import assert_allclose
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
 from sknn._parameters import pack
 
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("sknn_bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The cases of benchmarks/bench.py (benchmarks/_cases), imported as bench.py does."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        return SimpleNamespace(
+            flat_epoch=importlib.import_module("_cases.floors").flat_epoch,
+            compare_array_api=importlib.import_module("_cases.array_api").compare_array_api,
+        )
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def test_bench_command_line_imports_its_cases():
+    """``python benchmarks/bench.py`` finds its case modules from any working directory."""
+    out = subprocess.run([sys.executable, str(BENCHMARKS / "bench.py"), "--help"],
+                         capture_output=True, text=True, cwd=BENCHMARKS.parent / "docs")
+    assert out.returncode == 0, out.stderr
+    assert "--cases CASES" in out.stdout and "--write-docs" in out.stdout
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -97,3 +97,14 @@ def test_docs_build_needs_only_pip():
     ci = re.search(r"^docs\(\) \{$(.*?)^\}$", _read(".ci/run"), re.M | re.S).group(1)
     for text in (readme, _read("docs/getting_started.rst"), ci):
         assert not re.search(r"apt-get|dvipng|texlive|LaTeX", text)
+
+
+def test_the_wheel_lists_every_package_of_sknn():
+    # setuptools puts into the wheel only the packages pyproject.toml names.
+    listed = re.search(r"^packages = \[(.*?)\]", _read("pyproject.toml"), re.M).group(1)
+    listed = set(re.findall(r'"([\w.]+)"', listed))
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "sknn").rglob("__init__.py")
+    }
+    assert "sknn.plotting" in found
+    assert found == listed

@@ -53,9 +53,13 @@ def fit_weights(name, dtype=np.float64, **params):
 @pytest.mark.parametrize("name", MODELS)
 def test_same_random_state_same_weights(name, dtype):
     assert_same_weights(fit_weights(name, dtype), fit_weights(name, dtype))
-    assert_same_weights(
-        fit_weights(name, dtype, early_stopping=True), fit_weights(name, dtype, early_stopping=True)
-    )
+    first, again = (MODELS[name](early_stopping=True).fit(X.astype(dtype), target(name))
+                    for _ in range(2))
+    assert_same_weights(weights(first), weights(again))
+    assert first.validation_scores_ == again.validation_scores_  # the same held-out rows
+    # A RandomState instance seeded alike draws what its seed draws.
+    seeded = MODELS[name](early_stopping=True).set_params(random_state=np.random.RandomState(3))
+    assert_same_weights(weights(seeded.fit(X.astype(dtype), target(name))), weights(first))
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -4,12 +4,10 @@ Small data and small networks throughout: every test here runs in well under a
 second or two.
 """
 
-import pickle
 import warnings
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_classification, make_multilabel_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -369,19 +367,6 @@ def test_multi_output_regression():
 
 
 @ignore_convergence
-@pytest.mark.parametrize("fmt", ["csr", "csc"])
-@pytest.mark.parametrize("Estimator", [SigmoidMLPClassifier, SigmoidMLPRegressor])
-def test_sparse_input_gives_the_dense_weights(fmt, Estimator):
-    X, y = _classification() if Estimator is SigmoidMLPClassifier else _regression()
-    X[X < 0.5] = 0.0
-    params = dict(hidden_layer_sizes=(5,), max_iter=5, batch_size=16, random_state=0)
-    dense = Estimator(**params).fit(X, y)
-    sparse = Estimator(**params).fit(sp.csr_matrix(X).asformat(fmt), y)
-    _assert_same_weights(_weights(sparse), _weights(dense), atol=1e-12)
-    assert_allclose(sparse.predict(sp.csr_matrix(X).asformat(fmt)), dense.predict(X), atol=1e-12)
-
-
-@ignore_convergence
 def test_float32_in_float32_out():
     X, y = _classification(n_classes=3)
     X32 = X.astype(np.float32)
@@ -396,36 +381,6 @@ def test_float32_in_float32_out():
     # float32 training follows the float64 one closely.
     reg64 = SigmoidMLPRegressor(hidden_layer_sizes=(5,), max_iter=5, random_state=0).fit(X_r, y_r)
     _assert_same_weights(_weights(reg), _weights(reg64), atol=1e-4)
-
-
-@ignore_convergence
-@pytest.mark.parametrize("Estimator", [SigmoidMLPClassifier, SigmoidMLPRegressor])
-def test_random_state_makes_training_reproducible(Estimator):
-    X, y = _classification() if Estimator is SigmoidMLPClassifier else _regression()
-    params = dict(hidden_layer_sizes=(5,), max_iter=8, early_stopping=True, batch_size=16)
-    first = Estimator(random_state=42, **params).fit(X, y)
-    again = Estimator(random_state=42, **params).fit(X, y)
-    other = Estimator(random_state=43, **params).fit(X, y)
-    _assert_same_weights(_weights(first), _weights(again))
-    assert first.validation_scores_ == again.validation_scores_
-    assert _differ(_weights(first), _weights(other))
-    rng_model = Estimator(random_state=np.random.RandomState(42), **params).fit(X, y)
-    _assert_same_weights(_weights(rng_model), _weights(first))
-
-
-@ignore_convergence
-@pytest.mark.parametrize("Estimator", [SigmoidMLPClassifier, SigmoidMLPRegressor])
-def test_pickle_round_trip(Estimator):
-    X, y = _classification(n_classes=3) if Estimator is SigmoidMLPClassifier else _regression()
-    model = Estimator(hidden_layer_sizes=(5,), max_iter=5, random_state=0).fit(X, y)
-    restored = pickle.loads(pickle.dumps(model))
-    assert_array_equal(restored.predict(X), model.predict(X))
-    if Estimator is SigmoidMLPClassifier:
-        assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
-    # The restored model keeps training exactly like the original.
-    model.partial_fit(X, y)
-    restored.partial_fit(X, y)
-    _assert_same_weights(_weights(restored), _weights(model))
 
 
 @ignore_convergence

@@ -27,6 +27,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sknn import DegenerateFitWarning, PlateauWarning, SigmoidMLPClassifier, SigmoidMLPRegressor
 from sknn._backprop import weighted_input
 from sknn._curvature import jacobian_bound
+from sknn._finite_differences import central_differences
 from sknn._parameters import pack
 from sknn._plateau import TrainingLoss
 from sknn._sgd import auto_learning_rate
@@ -143,15 +144,7 @@ def test_auto_learning_rate_follows_the_curvature():
 
     lambdas = []
     for x in X[:20]:
-        J = np.empty((2, theta.size))
-        for j in range(theta.size):
-            saved = theta[j]
-            theta[j] = saved + 1e-6
-            plus = z_out(x[None])[0]
-            theta[j] = saved - 1e-6
-            minus = z_out(x[None])[0]
-            theta[j] = saved
-            J[:, j] = (plus - minus) / 2e-6
+        J = central_differences(lambda: z_out(x[None])[0], theta, 1e-6).T  # 2 × len(θ)
         lambdas.append(np.linalg.eigvalsh(J @ J.T)[-1])
     assert jacobian_bound(X[:20], coefs, intercepts, "softmax") == pytest.approx(
         np.mean(lambdas), rel=1e-6

@@ -91,6 +91,9 @@ def test_round_trip_predicts_identically(case, round_trip):
     loaded = round_trip(model)
     assert type(loaded) is type(model)
     assert_identical(model, loaded)
+    # The loaded model goes on training exactly as the one saved after its fit.
+    _, y = CASES[case]
+    assert_identical(model.partial_fit(X, y), loaded.partial_fit(X, y))
 
 
 @pytest.mark.parametrize("round_trip", ROUND_TRIPS, ids=lambda f: f.__name__)

@@ -128,6 +128,75 @@ def test_loss_curve_plot_twice_on_one_axes(iris):
     assert "plain: training cost" in legend and "first: validation accuracy" in legend
 
 
+def _artists_outside_the_figure(figure):
+    """The drawn lines, legends, texts, axis labels and tick labels not inside ``figure``."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    artists = []
+    for ax in figure.axes:
+        artists += [ax.xaxis.label, ax.yaxis.label, ax.title, *ax.lines, *ax.texts]
+        artists += [ax.get_legend()] if ax.get_legend() is not None else []
+        for axis, coordinate in [(ax.xaxis, 0), (ax.yaxis, 1)]:
+            low, high = sorted(axis.get_view_interval())
+            # Tick labels exist for ticks beyond the view too; only those in it are drawn.
+            artists += [label for label in axis.get_majorticklabels() + axis.get_minorticklabels()
+                        if low <= label.get_position()[coordinate] <= high]
+    drawn = [a for a in artists if a.get_visible() and getattr(a, "get_text", lambda: "x")()]
+    assert len(drawn) > 10  # labels, ticks and curves were found: not a check of nothing
+    frame = figure.bbox
+    return [
+        a for a in drawn
+        if not frame.contains(*a.get_window_extent(renderer).p0)
+        or not frame.contains(*a.get_window_extent(renderer).p1)
+    ]
+
+
+def _curves(display):
+    return [*np.atleast_1d(display.line_), *display.validation_line_, *display.score_line_]
+
+
+@pytest.mark.parametrize("early_stopping", [False, True], ids=["plain", "early_stopping"])
+@pytest.mark.parametrize("Estimator", [SigmoidMLPClassifier, SigmoidMLPRegressor])
+def test_loss_curve_stays_inside_its_figure_in_colours_of_its_own(iris, Estimator, early_stopping):
+    X, y = iris
+    model = Estimator(hidden_layer_sizes=(6,), max_iter=40, early_stopping=early_stopping,
+                      validation_fraction=0.3, random_state=0)
+    model.fit(X, y if Estimator is SigmoidMLPClassifier else y / 2)
+    display = LossCurveDisplay.from_estimator(model)
+    curves = _curves(display)
+    assert len(curves) == (3 if early_stopping else 1)
+    # The score axis's label on the right, the legend, the tick labels: all in the figure.
+    assert _artists_outside_the_figure(display.figure_) == []
+    # Training cost, validation cost and validation score: one colour each.
+    colors = {matplotlib.colors.to_rgba(line.get_color()) for line in curves}
+    assert len(colors) == len(curves)
+    # The legend covers no point of any curve, on either axes.
+    box = display.ax_.get_legend().get_window_extent()
+    for line in curves:
+        points = line.get_transform().transform(line.get_xydata())
+        assert not box.count_contains(points), line.get_label()
+
+
+def test_loss_curve_colours_go_on_when_plotted_again_on_its_axes(iris):
+    model = _model(early_stopping=True, validation_fraction=0.3).fit(*iris)
+    first = LossCurveDisplay.from_estimator(model, name="first")
+    again = LossCurveDisplay.from_estimator(model, name="again", ax=first.ax_)
+    colors = [matplotlib.colors.to_rgba(line.get_color()) for line in _curves(first) + _curves(again)]
+    assert len(set(colors)) == 6
+    assert _artists_outside_the_figure(first.figure_) == []
+    # A colour asked for is the training curve's; the validation curves take others.
+    red = LossCurveDisplay.from_estimator(model, curve_kwargs={"color": "red"})
+    assert red.line_.get_color() == "red"
+    assert "red" not in [line.get_color() for line in red.validation_line_ + red.score_line_]
+
+
+@pytest.mark.parametrize("Display", [GradientDisplay, ActivationDisplay])
+def test_gradient_and_activation_displays_stay_inside_their_figures(iris, Display):
+    model = _model(hidden_layer_sizes=(6, 4)).fit(*iris)
+    display = _draw(Display, model, *iris)
+    assert _artists_outside_the_figure(display.figure_) == []
+
+
 def test_from_estimators_names_the_curves_by_what_differs(iris):
     models = [_model(learning_rate_init=eta).fit(*iris) for eta in (0.01, 0.3)]
     display = LossCurveDisplay.from_estimators(models)
