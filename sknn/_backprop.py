@@ -9,11 +9,16 @@ a⁽ˡ⁾ = σ(W a⁽ˡ⁻¹⁾ + b). Backpropagation runs the three textbook eq
 backwards from the output error δ⁽ᴸ⁾:
 
     δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾)
-    ∂C/∂W⁽ˡ⁾ = (A⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ + α W⁽ˡ⁾) / m,    ∂C/∂b⁽ˡ⁾ = Σ rows of δ⁽ˡ⁾ / m
+    ∂C/∂W⁽ˡ⁾ = A⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ / m + (α / m) W⁽ˡ⁾,    ∂C/∂b⁽ˡ⁾ = Σ rows of δ⁽ˡ⁾ / m
 
 The δ⁽ˡ⁾ are linear in δ⁽ᴸ⁾, so :func:`backprop` divides δ⁽ᴸ⁾ by m once and
 every δ⁽ˡ⁾ it derives is already divided by m: the gradient functions below
 take these *mean* errors δ⁽ˡ⁾ / m, and no layer divides by m again.
+
+:func:`backprop` is the gradient of the data's part of C; the L2 penalty's
+part, :func:`penalty_gradient` (α / m) W⁽ˡ⁾, is added by the training step
+(``_train.update_mini_batch``, once over all weights, as the kernel does)
+or, for one batch on its own, by :func:`penalised_backprop`.
 
 Python lists count from 0 where the math counts layers from 1: ``coefs[l]``
 is W⁽ˡ⁺¹⁾, it maps ``A[l]`` to ``A[l + 1]``, and ``deltas[l]`` is δ⁽ˡ⁺¹⁾.
@@ -34,7 +39,7 @@ import scipy.sparse as sp
 
 from ._array_api import get_namespace, take_rows
 from ._activations import OUTPUT_ACTIVATIONS, sigmoid, sigmoid_derivative
-from ._losses import batch_loss, cost, output_error
+from ._losses import batch_loss, batch_weight, output_error, penalty
 
 
 def _matmul(A, B):
@@ -239,8 +244,11 @@ def hidden_error(delta_next, W_next, A):
     return (delta_next @ W_next.T) * sigmoid_derivative(A)
 
 
-def weight_gradient(A_prev, delta, W, alpha, m):
-    """∂C/∂W⁽ˡ⁾ = A⁽ˡ⁻¹⁾ᵀ (δ⁽ˡ⁾ / m) + (α / m) W⁽ˡ⁾, from the mean error δ⁽ˡ⁾ / m.
+def weight_gradient(A_prev, delta):
+    """∂C/∂W⁽ˡ⁾ = A⁽ˡ⁻¹⁾ᵀ (δ⁽ˡ⁾ / m), from the mean error δ⁽ˡ⁾ / m.
+
+    The data's part of the gradient; the L2 penalty's (α / m) W⁽ˡ⁾ is
+    :func:`penalty_gradient`.
 
     Parameters
     ----------
@@ -249,12 +257,6 @@ def weight_gradient(A_prev, delta, W, alpha, m):
     delta : ndarray of shape (n_samples, fan_out)
         δ⁽ˡ⁾ / m, the error already divided by m (and its rows multiplied by
         the sample weights, if any).
-    W : ndarray of shape (fan_in, fan_out)
-        W⁽ˡ⁾, for the L2 penalty's term.
-    alpha : float
-        L2 regularisation strength α.
-    m : float
-        Σᵢ sᵢ over the batch.
 
     Returns
     -------
@@ -267,13 +269,10 @@ def weight_gradient(A_prev, delta, W, alpha, m):
     >>> import numpy as np
     >>> from sknn._backprop import weight_gradient
     >>> A_prev, delta_over_m = np.array([[1.0], [3.0]]), np.array([[0.5], [0.5]])
-    >>> weight_gradient(A_prev, delta_over_m, np.array([[2.0]]), alpha=1.0, m=2.0)
-    array([[3.]])
+    >>> weight_gradient(A_prev, delta_over_m)
+    array([[2.]])
     """
-    grad = _matmul(A_prev.T, delta)
-    if alpha:
-        grad = grad + penalty_gradient(W, alpha, m)
-    return grad
+    return _matmul(A_prev.T, delta)
 
 
 def penalty_gradient(W, alpha, m):
@@ -324,8 +323,11 @@ def bias_gradient(delta):
     return get_namespace(delta).sum(delta, axis=0)
 
 
-def backprop(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_weight=None):
-    """The cost C of a batch and its gradient ∂C/∂W⁽ˡ⁾, ∂C/∂b⁽ˡ⁾ for every layer.
+def backprop(X, Y, coefs, intercepts, *, loss, out_activation, sample_weight=None, m=None):
+    """The data's cost (1/m) Σᵢ sᵢ lossᵢ of a batch and its gradient ∂C/∂W⁽ˡ⁾, ∂C/∂b⁽ˡ⁾.
+
+    Without the L2 penalty, as the kernel's ``backprop``: the training step
+    adds its terms (``_train.update_mini_batch``), or :func:`penalised_backprop`.
 
     Parameters
     ----------
@@ -335,14 +337,69 @@ def backprop(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_wei
         Targets (one-hot or 0/1 indicators for classification).
     coefs, intercepts : list of ndarray
         W⁽ˡ⁾ and b⁽ˡ⁾ for l = 1..L.
-    loss : {'squared_error', 'log_loss'}
-        The cost.
-    out_activation : {'identity', 'logistic', 'softmax'}
-        Output activation.
+    loss, out_activation : str
+        The cost ('squared_error', 'log_loss') and the output activation.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Sample weights s.
+    m : float, optional
+        :func:`~sknn._losses.batch_weight` of ``sample_weight`` (computed when not given).
+
+    Returns
+    -------
+    C : float
+        The cost of the batch without the penalty.
+    coef_grads, intercept_grads : list of ndarray
+        ∂C/∂W⁽ˡ⁾ and ∂C/∂b⁽ˡ⁾ without the penalty's terms.
+
+    Examples
+    --------
+    A network with no hidden layer and identity output is linear regression:
+
+    >>> import numpy as np
+    >>> from sknn._backprop import backprop
+    >>> X, Y = np.array([[1.0], [2.0]]), np.array([[1.0], [3.0]])
+    >>> C, dW, db = backprop(X, Y, [np.zeros((1, 1))], [np.zeros(1)],
+    ...                      loss="squared_error", out_activation="identity")
+    >>> C, dW[0], db[0]
+    (2.5, array([[-3.5]]), array([-2.]))
+    """
+    if m is None:
+        m = batch_weight(sample_weight, X.shape[0])
+    A, Z_out = forward_pass(X, coefs, intercepts, out_activation)
+    C = batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight) / m
+
+    # δ⁽ᴸ⁾ / m: every δ⁽ˡ⁾ below is linear in δ⁽ᴸ⁾, so dividing by m here, once on the
+    # smallest array, spares a division of every gradient (and scales the rows by sᵢ).
+    delta = output_error(loss, out_activation, A[-1], Y)
+    scale = (1.0 / m) if sample_weight is None else (sample_weight / m)[:, None]
+    delta = delta * scale
+
+    # From the output layer back to the first: δ⁽ˡ⁾ needs δ⁽ˡ⁺¹⁾ and W⁽ˡ⁺¹⁾.
+    n_layers = len(coefs)
+    coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
+    for l in range(n_layers - 1, -1, -1):
+        coef_grads[l] = weight_gradient(A[l], delta)
+        intercept_grads[l] = bias_gradient(delta)
+        if l > 0:
+            delta = hidden_error(delta, coefs[l], A[l])
+    return C, coef_grads, intercept_grads
+
+
+def penalised_backprop(
+    X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_weight=None
+):
+    """C of one batch, penalty included, and ∂C/∂W⁽ˡ⁾, ∂C/∂b⁽ˡ⁾: backprop plus the L2 terms.
+
+    :func:`backprop`, then (α / 2m) Σ‖W⁽ˡ⁾‖² (``_losses.penalty``) added to C
+    and :func:`penalty_gradient` to every ∂C/∂W⁽ˡ⁾: the gradient of the cost
+    that training minimises, for inspecting or checking one batch.
+
+    Parameters
+    ----------
+    X, Y, coefs, intercepts, loss, out_activation, sample_weight
+        As in :func:`backprop`.
     alpha : float
         L2 regularisation strength α.
-    sample_weight : ndarray of shape (n_samples,), optional
-        Sample weights s; the batch's m is their sum.
 
     Returns
     -------
@@ -353,35 +410,20 @@ def backprop(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_wei
 
     Examples
     --------
-    A network with no hidden layer and identity output is linear regression:
-
     >>> import numpy as np
-    >>> from sknn._backprop import backprop
+    >>> from sknn._backprop import penalised_backprop
     >>> X, Y = np.array([[1.0], [2.0]]), np.array([[1.0], [3.0]])
-    >>> C, dW, db = backprop(X, Y, [np.zeros((1, 1))], [np.zeros(1)],
-    ...                      loss="squared_error", out_activation="identity", alpha=0.0)
-    >>> C, dW[0], db[0]
-    (2.5, array([[-3.5]]), array([-2.]))
+    >>> C, dW, db = penalised_backprop(X, Y, [np.ones((1, 1))], [np.zeros(1)], alpha=2.0,
+    ...                                loss="squared_error", out_activation="identity")
+    >>> C, dW[0], db[0]  # the data's 0.25, -1 and -0.5; plus (α/2m) · 1² and (α/m) · 1
+    (0.75, array([[0.]]), array([-0.5]))
     """
-    m = X.shape[0] if sample_weight is None else float(get_namespace(sample_weight).sum(sample_weight))
-    A, Z_out = forward_pass(X, coefs, intercepts, out_activation)
-    C = cost(batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight), coefs, alpha, m)
-
-    # δ⁽ᴸ⁾ / m: every δ⁽ˡ⁾ below is linear in δ⁽ᴸ⁾, so dividing by m here, once
-    # on the smallest array, spares a division of every gradient. Sample
-    # weights scale the rows in the same multiplication.
-    delta = output_error(loss, out_activation, A[-1], Y)
-    if sample_weight is None:
-        delta = delta * (1.0 / m)
-    else:
-        delta = delta * (sample_weight / m)[:, None]
-
-    # From the output layer back to the first: δ⁽ˡ⁾ needs δ⁽ˡ⁺¹⁾ and W⁽ˡ⁺¹⁾.
-    n_layers = len(coefs)
-    coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
-    for l in range(n_layers - 1, -1, -1):
-        coef_grads[l] = weight_gradient(A[l], delta, coefs[l], alpha, m)
-        intercept_grads[l] = bias_gradient(delta)
-        if l > 0:
-            delta = hidden_error(delta, coefs[l], A[l])
+    m = batch_weight(sample_weight, X.shape[0])
+    C, coef_grads, intercept_grads = backprop(
+        X, Y, coefs, intercepts, loss=loss, out_activation=out_activation,
+        sample_weight=sample_weight, m=m,
+    )
+    if alpha:
+        C += penalty(coefs, alpha) / m
+        coef_grads = [dW + penalty_gradient(W, alpha, m) for dW, W in zip(coef_grads, coefs)]
     return C, coef_grads, intercept_grads

@@ -8,13 +8,15 @@ alone, for fixed weights: a forward pass and the cost functions of
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._array_api import get_namespace, take_rows
+from ._array_api import take_rows
 from ._backprop import forward_pass
-from ._losses import batch_loss, cost
+from ._losses import batch_loss, batch_weight, cost
 from ._sgd import minibatch_slices
 
 
-def batch_cost(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_weight=None):
+def batch_cost(
+    X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_weight=None, m=None
+):
     """C of (X, Y) taken as one batch: the value :func:`~sknn._backprop.backprop` returns.
 
     Parameters
@@ -33,6 +35,9 @@ def batch_cost(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_w
         L2 regularisation strength α.
     sample_weight : ndarray of shape (n_samples,), optional
         Sample weights s; m is their sum.
+    m : float, optional
+        The batch weight, :func:`~sknn._losses.batch_weight` of ``sample_weight``
+        (computed here when not given).
 
     Returns
     -------
@@ -48,7 +53,8 @@ def batch_cost(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_w
     2.5
     """
     A, Z_out = forward_pass(X, coefs, intercepts, out_activation)
-    m = X.shape[0] if sample_weight is None else float(get_namespace(sample_weight).sum(sample_weight))
+    if m is None:
+        m = batch_weight(sample_weight, X.shape[0])
     loss_sum = batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight)
     return cost(loss_sum, coefs, alpha, m)
 
@@ -90,7 +96,7 @@ def epoch_cost(
     weighted_cost = total_weight = 0.0
     for batch in minibatch_slices(X.shape[0], batch_size):
         s_b = None if sample_weight is None else sample_weight[batch]
-        m = batch.stop - batch.start if s_b is None else float(get_namespace(s_b).sum(s_b))
+        m = batch_weight(s_b, batch.stop - batch.start)
         if m == 0:
             continue  # as in training: a batch without weight carries nothing
         C = batch_cost(
@@ -102,6 +108,7 @@ def epoch_cost(
             out_activation=out_activation,
             alpha=alpha,
             sample_weight=s_b,
+            m=m,
         )
         weighted_cost += m * C
         total_weight += m

@@ -229,6 +229,35 @@ def penalty(coefs, alpha):
     return 0.5 * alpha * sum(float(get_namespace(W).sum(W * W)) for W in coefs)
 
 
+def batch_weight(sample_weight, n_rows):
+    """m = Σᵢ sᵢ of a batch, or its number of rows when there are no weights.
+
+    The m of every C and ∂C/∂θ of the batch; computed once per batch, by
+    its caller, and handed to the functions that need it.
+
+    Parameters
+    ----------
+    sample_weight : ndarray of shape (n_rows,) or None
+        The batch's sample weights s.
+    n_rows : int
+        The batch's number of rows.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._losses import batch_weight
+    >>> batch_weight(None, 3), batch_weight(np.array([0.5, 2.0]), 2)
+    (3.0, 2.5)
+    """
+    if sample_weight is None:
+        return float(n_rows)
+    return float(get_namespace(sample_weight).sum(sample_weight))
+
+
 def cost(loss_sum, coefs, alpha, m):
     """C = (1/m) Σᵢ sᵢ lossᵢ + (α / 2m) Σₗ ‖W⁽ˡ⁾‖².
 

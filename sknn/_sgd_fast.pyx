@@ -10,16 +10,22 @@ named as there, so that the two can be read side by side:
     sigmoid          A⁽ˡ⁾ = σ(Z⁽ˡ⁾)
     softmax          ŷ = e^(z − max z) / Σⱼ e^(zⱼ − max z), and log Σⱼ e^(zⱼ)
     squared_error, binary_log_loss, log_loss     Σᵢ sᵢ lossᵢ
+    penalty          (α / 2) Σₗ ‖W⁽ˡ⁾‖², from the Σ‖W‖² the previous step summed
+    batch_weight     m = Σᵢ sᵢ, or the number of rows
+    batch_cost       C = (1/m) Σᵢ sᵢ lossᵢ + penalty / m, after the forward pass
     output_error     δ⁽ᴸ⁾ = ŷ − y, times ŷ (1 − ŷ) for sigmoid + squared error
     hidden_error     δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ A⁽ˡ⁾ ⊙ (1 − A⁽ˡ⁾)
     weight_gradient  ∂C/∂W⁽ˡ⁾ = A⁽ˡ⁻¹⁾ᵀ (δ⁽ˡ⁾ / m)        (the L2 term in the step)
     bias_gradient    ∂C/∂b⁽ˡ⁾ = Σ rows of δ⁽ˡ⁾ / m
+    backprop         ∂C/∂θ of a batch without the L2 term
     momentum_step    g ← g + (α / m) W (penalty_gradient, over the flat weight
                      block of θ); v ← μ v − η g; θ ← θ + v (or θ + μ v − η g, Nesterov)
+    update_mini_batch  one batch: batch_cost, backprop, momentum_step
 
 Every operation is done in the dtype of θ in the reference's order, so that
-an epoch here and an epoch of ``_train.reference_epoch`` give the same θ to
-rounding (the tests hold them to 1e-12 in float64, 1e-5 in float32).
+an epoch here (``sgd_epoch_nogil``: per batch ``batch_weight``, then
+``update_mini_batch``) and an epoch of ``_train.reference_epoch`` give the
+same θ to rounding (the tests hold them to 1e-12 in float64, 1e-5 in float32).
 Sums that numpy takes in the array's dtype (the costs) are accumulated in
 double here; they only decide the reported cost, not θ.
 
@@ -67,11 +73,11 @@ cdef extern from "_simd.h" nogil:
     void sknn_sigmoid_bias_d(double *Z, const double *b, Py_ssize_t rows, Py_ssize_t cols)
     void sknn_sigmoid_bias_f(float *Z, const float *b, Py_ssize_t rows, Py_ssize_t cols)
     double sknn_momentum_step_d(double *theta, double *velocity, const double *grad,
-                                Py_ssize_t n, double penalty, double eta, double mu,
+                                Py_ssize_t n, double alpha_over_m, double eta, double mu,
                                 int nesterov, int want_sum)
     double sknn_momentum_step_f(float *theta, float *velocity, const float *grad,
-                                Py_ssize_t n, float penalty, float eta, float mu, int nesterov,
-                                int want_sum)
+                                Py_ssize_t n, float alpha_over_m, float eta, float mu,
+                                int nesterov, int want_sum)
     void sknn_times_sigmoid_derivative_d(double *delta, const double *A, Py_ssize_t n)
     void sknn_times_sigmoid_derivative_f(float *delta, const float *A, Py_ssize_t n)
     void sknn_softmax_d(double *Z, double *log_normalizer, Py_ssize_t rows, Py_ssize_t cols)
@@ -246,6 +252,22 @@ cdef inline double log_loss(const floating *Z, const floating *Y, const floating
     return total
 
 
+cdef inline double penalty(double weights_squared, double alpha) noexcept nogil:
+    """(α / 2) Σₗ ‖W⁽ˡ⁾‖², the L2 penalty, from Σₗ ‖W⁽ˡ⁾‖² (``sum_of_squares``)."""
+    return 0.5 * alpha * weights_squared
+
+
+cdef inline double batch_weight(const floating *s, Py_ssize_t rows) noexcept nogil:
+    """m = Σᵢ sᵢ in θ's dtype, as ``s_b.sum()`` (``s`` NULL: the number of rows)."""
+    cdef Py_ssize_t i
+    cdef floating m = 0
+    if s == NULL:
+        return rows
+    for i in range(rows):
+        m = m + s[i]
+    return m
+
+
 # ---------------------------------------------------------------- backpropagation
 
 
@@ -312,25 +334,25 @@ cdef inline double sum_of_squares(const floating *x, Py_ssize_t n) noexcept nogi
 
 
 cdef inline double step_block(floating *theta, floating *velocity, const floating *grad,
-                              Py_ssize_t n, floating penalty, floating eta, floating mu,
+                              Py_ssize_t n, floating alpha_over_m, floating eta, floating mu,
                               bint nesterov, bint want_sum) noexcept nogil:
-    """g ← g + penalty θ; v ← μ v − η g; θ ← θ + v (or θ − η g + μ v), element-wise.
+    """g ← g + (α / m) θ; v ← μ v − η g; θ ← θ + v (or θ − η g + μ v), element-wise.
 
     Returns Σ θ² of the new θ, as ``sum_of_squares`` would sum it (with
     ``want_sum``; else 0).
     """
     if floating is float:
-        return sknn_momentum_step_f(theta, velocity, grad, n, penalty, eta, mu, nesterov,
-                                    want_sum)
+        return sknn_momentum_step_f(theta, velocity, grad, n, alpha_over_m, eta, mu,
+                                    nesterov, want_sum)
     else:
-        return sknn_momentum_step_d(theta, velocity, grad, n, penalty, eta, mu, nesterov,
-                                    want_sum)
+        return sknn_momentum_step_d(theta, velocity, grad, n, alpha_over_m, eta, mu,
+                                    nesterov, want_sum)
 
 
 cdef inline double momentum_step(floating *theta, floating *velocity, floating *grad,
-                                 Py_ssize_t n_params, Py_ssize_t n_weights, floating penalty,
-                                 floating eta, floating mu, bint nesterov,
-                                 bint want_sum) noexcept nogil:
+                                 Py_ssize_t n_params, Py_ssize_t n_weights,
+                                 floating alpha_over_m, floating eta, floating mu,
+                                 bint nesterov, bint want_sum) noexcept nogil:
     """g ← g + (α / m) W on the weight block (``penalty_gradient``), then the step.
 
     v ← μ v − η g; θ ← θ + v, or with Nesterov θ ← θ − η g + μ v (the new v):
@@ -339,8 +361,8 @@ cdef inline double momentum_step(floating *theta, floating *velocity, floating *
     moves), then the biases (without). With ``want_sum``, returns ‖W‖² of
     the new weights (the next batch's penalty), taken in the same pass.
     """
-    cdef double weights_squared = step_block(theta, velocity, grad, n_weights, penalty, eta,
-                                             mu, nesterov, want_sum)
+    cdef double weights_squared = step_block(theta, velocity, grad, n_weights, alpha_over_m,
+                                             eta, mu, nesterov, want_sum)
     step_block(theta + n_weights, velocity + n_weights, grad + n_weights,
                n_params - n_weights, 0, eta, mu, nesterov, False)
     return weights_squared
@@ -440,7 +462,7 @@ cdef inline double batch_cost(const Layout *net, const floating *theta, const fl
         loss_sum = binary_log_loss(Z_out, Y, s, rows, n_out)
     C = <floating>loss_sum / m
     if alpha != 0:
-        C = C + 0.5 * alpha * <floating>weights_squared / m
+        C = C + penalty(<floating>weights_squared, alpha) / m
     return C
 
 
@@ -467,6 +489,34 @@ cdef inline void backprop(const Layout *net, const floating *theta, const floati
         if l > 0:
             hidden_error(delta, theta + net.w_offset[l], work + r * net.a_offset[l],
                          deltas + r * net.a_offset[l], rows, net.units[l], net.units[l + 1])
+
+
+cdef inline double update_mini_batch(const Layout *net, floating *theta, floating *velocity,
+                                     floating *grad, const floating *X, const floating *Y,
+                                     const floating *s, double m, floating *work,
+                                     floating *deltas, floating *Z_out, floating *log_normalizer,
+                                     int activation, int loss, double alpha, double learning_rate,
+                                     double momentum, bint nesterov, double *weights_squared,
+                                     int rows) noexcept nogil:
+    """C of one mini-batch, then one SGD step on it: backprop, the L2 term, the momentum step.
+
+    ``_train.update_mini_batch``, in place: C (penalty included) at θ before
+    the step; then, where C is finite, ∂C/∂θ without the L2 term
+    (``backprop``) and the step, which adds (α / m) W over the weight block.
+    ``weights_squared`` holds ‖W‖² of θ, before the step and after it (the
+    next batch's penalty, which the step sums as it goes).
+    """
+    cdef Py_ssize_t n_weights = net.b_offset[0], n_params = n_weights + net.a_offset[0]
+    cdef double C = batch_cost(net, theta, X, Y, s, m, work, Z_out, log_normalizer,
+                               activation, loss, alpha, weights_squared[0], rows)
+    if not isfinite(C):
+        return C  # no step: the epoch stops here
+    backprop(net, theta, X, Y, s, m, work, deltas, grad, activation, loss, rows)
+    weights_squared[0] = momentum_step(theta, velocity, grad, n_params, n_weights,
+                                       <floating>(alpha / m) if alpha != 0 else 0,
+                                       <floating>learning_rate, <floating>momentum, nesterov,
+                                       alpha != 0)
+    return C
 
 
 cdef inline void gather_rows(const floating *M, const int64_t *index, floating *out,
@@ -496,21 +546,20 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
                             floating *X_b, floating *Y_b, floating *s_b, int activation,
                             int loss, double alpha, double learning_rate, double momentum,
                             bint nesterov, double *total_weight) noexcept nogil:
-    """The epoch's Σ_b m_b C_b, or NaN as soon as a batch's cost is not finite."""
-    cdef int L = net.n_layers
-    cdef Py_ssize_t n_features = net.units[0], n_out = net.units[L]
-    cdef Py_ssize_t n_weights = net.b_offset[0], n_params = n_weights
-    cdef Py_ssize_t start, n, i
+    """The epoch's Σ_b m_b C_b, or NaN as soon as a batch's cost is not finite.
+
+    Per batch: its rows (a view, or gathered in the shuffled order), its
+    weight m (``batch_weight``), then ``update_mini_batch``.
+    """
+    cdef Py_ssize_t n_features = net.units[0], n_out = net.units[net.n_layers]
+    cdef Py_ssize_t start, n
     cdef const floating *X_batch
     cdef const floating *Y_batch
     cdef const floating *s_batch
     cdef double m, C, weighted_cost = 0, weights_squared = 0
-    cdef floating m_sum
-    for i in range(L):
-        n_params += net.units[i + 1]
     total_weight[0] = 0
     if alpha != 0:  # ‖W‖² for the first batch; each step returns the next one's
-        weights_squared = sum_of_squares(theta, n_weights)
+        weights_squared = sum_of_squares(theta, net.b_offset[0])
     start = 0
     while start < n_samples:
         n = min(batch_size, n_samples - start)
@@ -528,27 +577,16 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
                 gather_rows(sample_weight, order + start, s_b, n, 0, 1)
                 s_batch = s_b
         start += n
-        if s_batch == NULL:
-            m = n
-        else:
-            m_sum = 0  # Σᵢ sᵢ in θ's dtype, as s_b.sum()
-            for i in range(n):
-                m_sum = m_sum + s_batch[i]
-            m = m_sum
-            if m == 0:
-                continue  # all weights zero: this batch carries no information
-        C = batch_cost(net, theta, X_batch, Y_batch, s_batch, m, work, Z_out,
-                       log_normalizer, activation, loss, alpha, weights_squared, <int>n)
+        m = batch_weight(s_batch, n)
+        if m == 0:
+            continue  # all weights zero: this batch carries no information
+        C = update_mini_batch(net, theta, velocity, grad, X_batch, Y_batch, s_batch, m, work,
+                              deltas, Z_out, log_normalizer, activation, loss, alpha,
+                              learning_rate, momentum, nesterov, &weights_squared, <int>n)
         if not isfinite(C):
             return NAN
         weighted_cost += m * C
         total_weight[0] += m
-        backprop(net, theta, X_batch, Y_batch, s_batch, m, work, deltas, grad, activation,
-                 loss, <int>n)
-        weights_squared = momentum_step(theta, velocity, grad, n_params, n_weights,
-                                        <floating>(alpha / m) if alpha != 0 else 0,
-                                        <floating>learning_rate, <floating>momentum, nesterov,
-                                        alpha != 0)
     return weighted_cost
 
 

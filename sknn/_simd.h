@@ -310,9 +310,9 @@ SKNN_CLONES static void sknn_times_sigmoid_derivative_f(float *restrict delta,
 SKNN_SUM_OF_SQUARES(sknn_sum_of_squares_d, double)
 SKNN_SUM_OF_SQUARES(sknn_sum_of_squares_f, float)
 
-/* One SGD step over a block of θ, in place (penalty = α / m on the weight
- * block, 0 on the biases):
- *     g ← g + penalty θ,  v ← μ v − η g,  θ ← θ + v   (or θ − η g + μ v, Nesterov)
+/* One SGD step over a block of θ, in place (alpha_over_m = α / m on the
+ * weight block, the L2 penalty's gradient; 0 on the biases):
+ *     g ← g + (α / m) θ,  v ← μ v − η g,  θ ← θ + v   (or θ − η g + μ v, Nesterov)
  * element by element, each operation rounded as in _sgd.momentum_step
  * (outside the contraction region above: no fused multiply-adds here).
  * With want_sum, returns Σ θ² of the block's new θ, summed exactly as
@@ -324,14 +324,14 @@ SKNN_SUM_OF_SQUARES(sknn_sum_of_squares_f, float)
 #define SKNN_MOMENTUM_STEP(name, type, sum_of_squares_chunk)                   \
     SKNN_CLONES static double name(type *restrict theta, type *restrict velocity, \
                                    const type *restrict grad, ptrdiff_t n,     \
-                                   type penalty, type eta, type mu, int nesterov, \
+                                   type alpha_over_m, type eta, type mu, int nesterov, \
                                    int want_sum)                               \
     {                                                                          \
         double partial[8] = {0, 0, 0, 0, 0, 0, 0, 0}, total = 0;              \
         for (ptrdiff_t start = 0; start < n; start += SKNN_STEP_CHUNK) {       \
             ptrdiff_t end = n - start < SKNN_STEP_CHUNK ? n : start + SKNN_STEP_CHUNK; \
             for (ptrdiff_t k = start; k < end; k++) {                          \
-                type g = penalty != 0 ? grad[k] + theta[k] * penalty : grad[k]; \
+                type g = alpha_over_m != 0 ? grad[k] + theta[k] * alpha_over_m : grad[k]; \
                 type step = g * eta;                                           \
                 type v = velocity[k] * mu - step;                              \
                 velocity[k] = v;                                               \

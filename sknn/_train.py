@@ -2,7 +2,8 @@
 
 The reference implementation of an epoch (:func:`reference_epoch`, the
 equations of ``_backprop``, ``_losses`` and ``_sgd``, in any array
-namespace), and what a training call keeps between epochs
+namespace), its step on one mini-batch (:func:`update_mini_batch`, the unit
+of Nielsen's ``network.py``), and what a training call keeps between epochs
 (:class:`Workspace`). The compiled kernel runs the same epoch for dense
 float32/float64 numpy input; ``_dispatch.run_epoch`` chooses, and this
 module imports nothing compiled. The estimator (``_base``) owns the epochs,
@@ -16,7 +17,7 @@ import math
 import numpy as np
 
 from ._backprop import backprop, penalty_gradient
-from ._losses import penalty
+from ._losses import batch_weight, penalty
 from ._array_api import get_namespace, take_rows
 from ._parameters import n_weights, unpack
 from ._sgd import minibatch_slices, momentum_step
@@ -57,22 +58,62 @@ class Workspace:
         return self._Y_kernel
 
 
+def update_mini_batch(
+    theta, velocity, X, Y, sample_weight, m, *,
+    layer_units, loss, out_activation, alpha, learning_rate, momentum, nesterov,
+):
+    """C of one mini-batch, then one SGD step on it: backprop, the L2 term, the momentum step.
+
+    The kernel's ``update_mini_batch`` is the same step. The weights W⁽ˡ⁾ of
+    all layers are one contiguous block of θ (see ``_parameters``), so the
+    L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and its ``penalty_gradient``
+    (α / m) W⁽ˡ⁾ in ∂C/∂θ are computed here once over that block per batch,
+    instead of layer by layer: :func:`~sknn._backprop.backprop` leaves them out.
+
+    Parameters
+    ----------
+    theta, velocity : ndarray of shape (n_params,)
+        θ and v before the step (not modified).
+    X : ndarray or CSR matrix of shape (n_rows, n_features)
+        The batch's rows.
+    Y : ndarray of shape (n_rows, n_outputs)
+    sample_weight : ndarray of shape (n_rows,) or None
+    m : float
+        The batch weight, :func:`~sknn._losses.batch_weight` of ``sample_weight``; not 0.
+    layer_units : list of int
+        Units per layer, input first.
+    loss, out_activation, alpha, learning_rate, momentum, nesterov
+        As in :func:`sknn._backprop.penalised_backprop` and :func:`sknn._sgd.momentum_step`.
+
+    Returns
+    -------
+    C : float
+        The batch's cost, penalty included, at θ before the step.
+    theta, velocity : ndarray of shape (n_params,)
+        θ and v after the step; the given arrays when C is not finite (no step).
+    """
+    xp = get_namespace(theta)
+    coefs, intercepts = unpack(theta, layer_units)
+    C, coef_grads, intercept_grads = backprop(
+        X, Y, coefs, intercepts, loss=loss, out_activation=out_activation,
+        sample_weight=sample_weight, m=m,
+    )
+    # ∂C/∂θ laid out like θ: all ∂C/∂W⁽ˡ⁾, then all ∂C/∂b⁽ˡ⁾.
+    grad = xp.concat([xp.reshape(g, (-1,)) for g in coef_grads + intercept_grads])
+    if alpha:
+        n_w = n_weights(layer_units)
+        W = theta[:n_w]
+        C += penalty([W], alpha) / m
+        grad = xp.concat([grad[:n_w] + penalty_gradient(W, alpha, m), grad[n_w:]])
+    if not math.isfinite(C):
+        return C, theta, velocity
+    theta, velocity = momentum_step(theta, velocity, grad, learning_rate, momentum, nesterov)
+    return C, theta, velocity
+
+
 def reference_epoch(
-    theta,
-    velocity,
-    X,
-    Y,
-    sample_weight,
-    *,
-    workspace,
-    batch_size,
-    order,
-    loss,
-    out_activation,
-    alpha,
-    learning_rate,
-    momentum,
-    nesterov,
+    theta, velocity, X, Y, sample_weight, *,
+    workspace, batch_size, order, loss, out_activation, alpha, learning_rate, momentum, nesterov,
 ):
     """One pass of mini-batch SGD over (X, Y) in array code, the reference epoch.
 
@@ -80,9 +121,9 @@ def reference_epoch(
     kernel instead where it applies, with the same equations in the same
     order, so both give the same θ to rounding. X may be dense, sparse, or
     an array of another namespace (torch, CuPy…: then θ, v, Y, the weights
-    and ``order`` are of that namespace and device too). Each step computes a
-    new θ (the array API has no ``out=``); W⁽ˡ⁾, b⁽ˡ⁾ are taken from the current
-    θ before each batch.
+    and ``order`` are of that namespace and device too). Per batch: its
+    weight m (:func:`~sknn._losses.batch_weight`), then the new θ of
+    :func:`update_mini_batch` (the array API has no ``out=``).
 
     Parameters
     ----------
@@ -96,7 +137,7 @@ def reference_epoch(
     order : ndarray of shape (n_samples,) or None
         A permutation of the rows (a shuffled epoch), or None for the given order.
     loss, out_activation, alpha, learning_rate, momentum, nesterov
-        As in :func:`sknn._backprop.backprop` and :func:`sknn._sgd.momentum_step`.
+        As in :func:`update_mini_batch`.
 
     Returns
     -------
@@ -106,42 +147,27 @@ def reference_epoch(
     total_weight : float
         Σ_batches m_b, so that the epoch's mean cost is their ratio.
     """
-    # The weights W⁽ˡ⁾ of all layers are one contiguous block of θ (see
-    # _parameters), so the L2 penalty's (α / 2m) Σ‖W⁽ˡ⁾‖² in C and its
-    # (α / m) W⁽ˡ⁾ in the gradient are computed once over that block per batch
-    # instead of layer by layer: backprop itself runs with α = 0 below.
-    xp = get_namespace(theta)
-    layer_units = workspace.layer_units
-    n_w = n_weights(layer_units)
+    step = dict(
+        layer_units=workspace.layer_units, loss=loss, out_activation=out_activation,
+        alpha=alpha, learning_rate=learning_rate, momentum=momentum, nesterov=nesterov,
+    )
     theta_new, velocity_new = theta, velocity
     weighted_cost = total_weight = 0.0
     for batch in minibatch_slices(X.shape[0], batch_size):
         index = batch if order is None else order[batch]
         s_b = None if sample_weight is None else take_rows(sample_weight, index)
-        m = batch.stop - batch.start if s_b is None else float(xp.sum(s_b))
+        m = batch_weight(s_b, batch.stop - batch.start)
         if m == 0:
             continue  # all weights zero: this batch carries no information
-        coefs, intercepts = unpack(theta_new, layer_units)
-        C, coef_grads, intercept_grads = backprop(
-            take_rows(X, index), take_rows(Y, index), coefs, intercepts, loss=loss,
-            out_activation=out_activation, alpha=0.0, sample_weight=s_b,
+        C, theta_new, velocity_new = update_mini_batch(
+            theta_new, velocity_new, take_rows(X, index), take_rows(Y, index), s_b, m, **step
         )
-        # ∂C/∂θ laid out like θ: all ∂C/∂W⁽ˡ⁾, then all ∂C/∂b⁽ˡ⁾.
-        grad = xp.concat([xp.reshape(g, (-1,)) for g in coef_grads + intercept_grads])
-        if alpha:
-            theta_w = theta_new[:n_w]
-            C += penalty([theta_w], alpha) / m
-            grad = xp.concat([grad[:n_w] + penalty_gradient(theta_w, alpha, m), grad[n_w:]])
         if not math.isfinite(C):
             weighted_cost = math.nan
             break
         weighted_cost += m * C
         total_weight += m
-        theta_new, velocity_new = momentum_step(
-            theta_new, velocity_new, grad, learning_rate, momentum, nesterov
-        )
-    # θ and v in place, as the kernel updates them (coefs and intercepts are
-    # views of θ for numpy).
+    # θ and v in place, as the kernel updates them (coefs_ and intercepts_ are views of θ).
     theta[...] = theta_new
     velocity[...] = velocity_new
     return weighted_cost, total_weight

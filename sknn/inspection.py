@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._backprop import backprop, forward_pass
+from ._backprop import forward_pass, penalised_backprop
 from ._base import BaseSigmoidMLP
 from ._evaluate import batch_cost
 from ._finite_differences import central_differences
@@ -174,7 +174,7 @@ def gradients(estimator, X, y, sample_weight=None):
     _check_network(estimator)
     X, Y, sample_weight = _training_data(estimator, X, y, sample_weight)
     _, coefs, intercepts = _training_weights(estimator, X.dtype)
-    _, coef_grads, intercept_grads = backprop(
+    _, coef_grads, intercept_grads = penalised_backprop(
         X, Y, coefs, intercepts, sample_weight=sample_weight, **_cost_settings(estimator)
     )
     return coef_grads, intercept_grads
@@ -248,7 +248,7 @@ def check_gradients(
     # θ as one float64 vector; coefs and intercepts are views, so moving θⱼ moves the network.
     theta, coefs, intercepts = _training_weights(estimator, np.float64)
     settings = dict(sample_weight=sample_weight, **_cost_settings(estimator))
-    _, coef_grads, intercept_grads = backprop(X, Y, coefs, intercepts, **settings)
+    _, coef_grads, intercept_grads = penalised_backprop(X, Y, coefs, intercepts, **settings)
     analytic, _, _ = pack(coef_grads, intercept_grads, np.float64)
 
     indices = np.arange(theta.size)

@@ -4,7 +4,7 @@ DESIGN.md defines the cost of a batch as
 
     C = (1/m) Σᵢ sᵢ lossᵢ + (α/2m) Σₗ ‖W⁽ˡ⁾‖²,    m = Σᵢ sᵢ,
 
-and ``sknn._backprop.backprop`` returns C with ∂C/∂W⁽ˡ⁾ and ∂C/∂b⁽ˡ⁾. Here every
+and ``sknn._backprop.penalised_backprop`` returns C with ∂C/∂W⁽ˡ⁾ and ∂C/∂b⁽ˡ⁾. Here every
 parameter is nudged by ±h and (C(θ + h) − C(θ − h)) / 2h is compared with the
 analytic gradient, for every output/loss pair the estimators use, with 0, 1
 and 2 hidden layers and the smallest shapes (one row, one feature, layers one
@@ -18,7 +18,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from sknn._backprop import backprop, forward_pass
+from sknn._backprop import backprop, forward_pass, penalised_backprop
 from sknn._finite_differences import central_differences
 
 # (out_activation, loss, n_outputs, target kind)
@@ -102,7 +102,7 @@ def test_backprop_matches_finite_differences(pair, shape, alpha, weighted):
     sample_weight = rng.uniform(0.2, 3.0, size=n_samples) if weighted else None
     coefs, intercepts = _network(rng, [n_features, *hidden, n_outputs])
 
-    C, coef_grads, intercept_grads = backprop(
+    C, coef_grads, intercept_grads = penalised_backprop(
         X,
         Y,
         coefs,
@@ -129,7 +129,7 @@ def test_gradients_are_not_trivially_small():
     X, Y = rng.normal(size=(7, 3)), rng.normal(size=(7, 2))
     coefs, intercepts = _network(rng, [3, 5, 2])
     _, coef_grads, intercept_grads = backprop(
-        X, Y, coefs, intercepts, loss="squared_error", out_activation="identity", alpha=0.0
+        X, Y, coefs, intercepts, loss="squared_error", out_activation="identity"
     )
     assert min(np.abs(g).max() for g in coef_grads + intercept_grads) > 1e-3
 
@@ -143,8 +143,8 @@ def test_sample_weight_equals_repeating_rows():
     weights = np.array([2.0, 1.0, 3.0, 1.0, 2.0])
     repeats = weights.astype(int)
     kwargs = dict(loss="log_loss", out_activation="softmax", alpha=0.5)
-    C_w, dW_w, db_w = backprop(X, Y, coefs, intercepts, sample_weight=weights, **kwargs)
-    C_r, dW_r, db_r = backprop(
+    C_w, dW_w, db_w = penalised_backprop(X, Y, coefs, intercepts, sample_weight=weights, **kwargs)
+    C_r, dW_r, db_r = penalised_backprop(
         np.repeat(X, repeats, axis=0), np.repeat(Y, repeats, axis=0), coefs, intercepts, **kwargs
     )
     assert C_w == pytest.approx(C_r, rel=1e-12)
@@ -159,8 +159,8 @@ def test_sparse_input_gives_the_dense_gradient(fmt):
     Y = rng.randint(2, size=(6, 1)).astype(float)
     coefs, intercepts = _network(rng, [4, 3, 1])
     kwargs = dict(loss="log_loss", out_activation="logistic", alpha=0.1)
-    C, dW, db = backprop(X, Y, coefs, intercepts, **kwargs)
-    C_sp, dW_sp, db_sp = backprop(sp.csr_matrix(X).asformat(fmt), Y, coefs, intercepts, **kwargs)
+    C, dW, db = penalised_backprop(X, Y, coefs, intercepts, **kwargs)
+    C_sp, dW_sp, db_sp = penalised_backprop(sp.csr_matrix(X).asformat(fmt), Y, coefs, intercepts, **kwargs)
     assert C_sp == pytest.approx(C, rel=1e-12)
     for g_sp, g in zip(dW_sp + db_sp, dW + db):
         assert isinstance(g_sp, np.ndarray)
@@ -173,7 +173,7 @@ def test_gradient_is_finite_for_saturated_units():
     Y = np.array([[0.0], [1.0]])
     coefs, intercepts = [np.array([[1e4]])], [np.zeros(1)]
     C, dW, db = backprop(
-        X, Y, coefs, intercepts, loss="log_loss", out_activation="logistic", alpha=0.0
+        X, Y, coefs, intercepts, loss="log_loss", out_activation="logistic"
     )
     # Each sample is wrong by a logit of 10⁴: loss log(1 + e^10⁴) ≈ 10⁴ each.
     assert C == pytest.approx(1e4)

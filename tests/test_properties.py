@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
-from sknn._backprop import backprop
+from sknn._backprop import penalised_backprop
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -149,12 +149,12 @@ def networks(draw):
 @given(network=networks())
 def test_backprop_float32_agrees_with_float64(network):
     X, Y, coefs, intercepts, kwargs = network
-    C64, dW64, db64 = backprop(X, Y, coefs, intercepts, **kwargs)
+    C64, dW64, db64 = penalised_backprop(X, Y, coefs, intercepts, **kwargs)
     f32 = lambda arrays: [A.astype(np.float32) for A in arrays]  # noqa: E731
     kwargs32 = dict(kwargs)
     if kwargs["sample_weight"] is not None:
         kwargs32["sample_weight"] = kwargs["sample_weight"].astype(np.float32)
-    C32, dW32, db32 = backprop(X.astype(np.float32), Y.astype(np.float32), f32(coefs), f32(intercepts), **kwargs32)
+    C32, dW32, db32 = penalised_backprop(X.astype(np.float32), Y.astype(np.float32), f32(coefs), f32(intercepts), **kwargs32)
     assert np.isclose(C32, C64, rtol=1e-4, atol=1e-6)
     for G32, G64 in zip(dW32 + db32, dW64 + db64):
         assert G32.dtype == np.float32

@@ -97,7 +97,6 @@ def test_backprop_gradients_by_hand():
         INTERCEPTS,
         loss="squared_error",
         out_activation="logistic",
-        alpha=0.0,
     )
     assert C == pytest.approx(COST, rel=1e-14)
     for got, expected in zip(coef_grads + intercept_grads, COEF_GRADS + INTERCEPT_GRADS):
