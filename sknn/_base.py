@@ -5,12 +5,15 @@ the scikit-learn contract. A training call reads as the algorithm:
 prepare the data (``_prepare``), start or continue the optimizer
 (``_optimizer``), run epochs until a rule says stop (``_fit_loop``), finish.
 Every training call is a transaction: it works on a fresh copy of the
-parameters and only an error-free call leaves its results on the estimator.
+parameters and only an error-free call leaves its results on the estimator,
+``coefs_`` and ``intercepts_`` published together at its end, so that threads
+predicting meanwhile see the old model or the new one.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import operator
+import threading
 import weakref
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
@@ -42,20 +45,28 @@ from ._target_scale import TargetScale
 # pickles and clones carry no cache.
 _VALIDATED = weakref.WeakKeyDictionary()
 
+# Held while ``coefs_`` and ``intercepts_`` are rebound or read as a pair, so
+# that a thread predicting while another trains sees both of one model.
+_NETWORK_LOCK = threading.Lock()
+
 
 @contextmanager
 def _transaction(estimator):
     """Undo every attribute change of ``estimator`` if the block raises.
 
     Training never writes into arrays the estimator already holds (it packs
-    copies), so a shallow copy of ``__dict__`` is a complete snapshot.
+    copies), so a shallow copy of ``__dict__`` is a complete snapshot. The
+    undo never removes an attribute that was there before, so that a thread
+    predicting meanwhile always finds a whole model.
     """
     saved = dict(estimator.__dict__)
     try:
         yield
     except BaseException:
-        estimator.__dict__.clear()
-        estimator.__dict__.update(saved)
+        with _NETWORK_LOCK:
+            for name in estimator.__dict__.keys() - saved.keys():
+                del estimator.__dict__[name]
+            estimator.__dict__.update(saved)
         raise
 
 
@@ -162,11 +173,12 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         """Turn output activations into predictions."""
 
     @abstractmethod
-    def _score(self, X, Y, y, sample_weight=None):
-        """Validation score (higher is better) of the current weights.
+    def _score(self, X, Y, y, sample_weight=None, network=None):
+        """Validation score (higher is better) of the weights ``network``.
 
-        ``Y`` are the targets as training encodes them (in training units),
-        ``y`` as the user gave them.
+        ``network`` is ``(coefs, intercepts)``, the weights being trained (in
+        training units); ``Y`` are the targets as training encodes them (in
+        training units), ``y`` as the user gave them.
         """
 
 
@@ -273,16 +285,17 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         else:
             self._check_layers(layer_units)
         # The transaction: train a private copy of θ, in training units (see
-        # _target_scale); the estimator's old arrays stay untouched until the
-        # call succeeds.
-        theta, self.coefs_, self.intercepts_ = pack(
+        # _target_scale); the estimator's old arrays stay untouched, and are
+        # what other threads predict with, until the call succeeds and
+        # publishes new ones (Training.finish).
+        theta, coefs, intercepts = pack(
             *TargetScale.of(self).to_training_units(list(self.coefs_), list(self.intercepts_)),
             data.X.dtype,
         )
         task.call_on_fit_task_begin(estimator=self, **data.seen)
         optimizer = SGDOptimizer.start(
             self, theta, data.X, data.sample_weight, first_pass=first_pass,
-            incremental=incremental,
+            incremental=incremental, network=(coefs, intercepts),
         )
         training = Training(self, data, theta, layer_units, optimizer, task, incremental)
         training.run()
@@ -291,22 +304,36 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
 
     # ---------------------------------------------------------------- prediction
 
-    def _forward(self, X, check_input=True, method="predict"):
-        """ŷ for X with the current weights; allocates its own arrays (thread-safe).
+    def _network(self):
+        """``(coefs_, intercepts_)``, read as one pair (see :meth:`_publish`)."""
+        with _NETWORK_LOCK:
+            return self.coefs_, self.intercepts_
+
+    def _publish(self, coefs, intercepts):
+        """Make new weights the model's: both at once, for threads predicting meanwhile."""
+        with _NETWORK_LOCK:
+            self.coefs_, self.intercepts_ = coefs, intercepts
+
+    def _forward(self, X, check_input=True, method="predict", network=None):
+        """ŷ for X with the fitted weights, or ``network``; allocates its own arrays (thread-safe).
 
         ``method`` names the public method, for the error when X is of another
-        namespace or device than the model.
+        namespace or device than the model. ``network`` is ``(coefs,
+        intercepts)`` (the weights being trained, for the validation score);
+        the fitted ones are read once, as a pair, so that a ``partial_fit`` in
+        another thread cannot change them halfway through.
         """
         if "coefs_" not in self.__dict__:  # scikit-learn's check (and error) costs 30 µs
             check_is_fitted(self)
         if check_input:
             check_same_namespace(X, self, method)
             X = self._validate_X(X)
-        X = cast_finite(X, self.coefs_[0].dtype, "X")
+        coefs, intercepts = self._network() if network is None else network
+        X = cast_finite(X, coefs[0].dtype, "X")
         # Inputs far outside the training range (say 1e300) can overflow Z⁽ˡ⁾
         # and give ∞ − ∞ = NaN: raise instead of returning NaN predictions.
         with np.errstate(over="ignore", invalid="ignore"):
-            Y_hat = predict_output(X, self.coefs_, self.intercepts_, self.out_activation_)
+            Y_hat = predict_output(X, coefs, intercepts, self.out_activation_)
         xp = get_namespace(Y_hat)
         if not bool(xp.all(xp.isfinite(Y_hat))):
             raise ValueError(
@@ -316,8 +343,8 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
             )
         return Y_hat
 
-    def _predict(self, X, check_input=True):
-        return self._decode(self._forward(X, check_input=check_input))
+    def _predict(self, X, check_input=True, network=None):
+        return self._decode(self._forward(X, check_input=check_input, network=network))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

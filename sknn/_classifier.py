@@ -5,6 +5,7 @@
 import inspect
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
@@ -105,6 +106,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     (see "Saving models" in the README). Loading a model saved by another
     sknn version warns with :class:`sknn.InconsistentVersionWarning`.
 
+    {threads}
+
     {callbacks}
 
     Examples
@@ -184,6 +187,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         self.class_weight = class_weight
 
     def _validate_targets(self, y, *, first_pass, classes, warm_fit=False):
+        if sp.issparse(y):  # a sparse indicator matrix trains as the dense one
+            y = y.toarray()
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if not first_pass and self._y_type != "multilabel-indicator" and _labels(y):
@@ -323,9 +328,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             return get_namespace(codes).take(self.classes_, codes, axis=0)
         return self.classes_[to_numpy(codes)]  # numpy classes_ (say strings), or during fit
 
-    def _score(self, X, Y, y, sample_weight=None):
+    def _score(self, X, Y, y, sample_weight=None, network=None):
         # On the CPU, where y is kept (see _base).
-        y_pred = to_numpy(self._predict(X, check_input=False))
+        y_pred = to_numpy(self._predict(X, check_input=False, network=network))
         return accuracy_score(y, y_pred, sample_weight=to_numpy(sample_weight))
 
     @_fit_context(prefer_skip_nested_validation=True)

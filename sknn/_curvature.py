@@ -42,6 +42,11 @@ def jacobian_bound(X, coefs, intercepts, out_activation, sample_weight=None):
     -------
     float
 
+    Raises
+    ------
+    ValueError
+        If the bound overflows: rows of X with norms beyond √(float max).
+
     Examples
     --------
     A linear model (no hidden layer) has J = (x, 1) per output, and the
@@ -66,4 +71,12 @@ def jacobian_bound(X, coefs, intercepts, out_activation, sample_weight=None):
         gram += inputs[:, None, None] * np.einsum("ikj,imj->ikm", G, G)
         if l > 0:  # gₖ⁽ˡ⁾ = (gₖ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾ᵀ) ⊙ σ′, as hidden_error, for every k
             G = (G @ coefs[l].T) * sigmoid_derivative(A[l])[:, None, :]
+    if not np.isfinite(gram).all():
+        # ‖x‖² beyond the float range (an entry of 1e300): the curvature, and
+        # so the step, is beyond it too (eigvalsh would not even converge).
+        raise ValueError(
+            "learning_rate_init='auto' cannot bound the curvature of the cost on this X: "
+            f"the squared norms of its rows overflow float64 (|x| up to {np.abs(X).max():.3g}), "
+            "and no step of SGD is small enough for such rows. Scale X (e.g. MinMaxScaler)."
+        )
     return float(np.average(np.linalg.eigvalsh(gram)[:, -1], weights=sample_weight))

@@ -272,16 +272,16 @@ def diagnosis_due(estimator, n_samples, incremental, stopped_by_rule):
     return due
 
 
-def diagnose(estimator, X, Y, sample_weight, rows, baseline, stopped_by_rule):
+def diagnose(estimator, X, Y, sample_weight, rows, baseline, stopped_by_rule, network):
     """Warn if the trained network cannot have learned X, or stalled on a plateau.
 
     Looks at ``rows``, a sample of the training rows (at most
     ``N_INIT_ROWS``, drawn alike in every call of one model: see
-    :func:`sknn._init.sample_rows`), on the CPU, with the weights in training
-    units.
+    :func:`sknn._init.sample_rows`), on the CPU, with the trained weights
+    ``network`` (``(coefs, intercepts)``, in training units).
     """
-    coefs = [to_numpy(W) for W in estimator.coefs_]
-    intercepts = [to_numpy(b) for b in estimator.intercepts_]
+    coefs = [to_numpy(W) for W in network[0]]
+    intercepts = [to_numpy(b) for b in network[1]]
     A, _ = forward_pass(numpy_rows(X, rows), coefs, intercepts, estimator.out_activation_)
     weights = None if sample_weight is None else numpy_rows(sample_weight, rows)
     message = degenerate_fit_message(

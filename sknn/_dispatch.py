@@ -95,8 +95,9 @@ def run_epoch(theta, velocity, X, Y, sample_weight, *, workspace, **settings):
     """One pass of mini-batch SGD over (X, Y); θ and v are updated in place.
 
     Where :func:`kernel_applies`, in the compiled kernel
-    (``sknn._sgd_fast.sgd_epoch``, which releases the GIL for the whole
-    epoch), elsewhere in the reference, :func:`sknn._train.reference_epoch`:
+    (``sknn._sgd_fast.sgd_epoch``, which releases the GIL for the epoch,
+    taking it back every ~0.05 s of work in the main thread to let Ctrl-C
+    through), elsewhere in the reference, :func:`sknn._train.reference_epoch`:
     the same equations in the same order, so both give the same θ to rounding.
 
     Parameters

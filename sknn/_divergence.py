@@ -13,7 +13,7 @@ steps too large for the cost's curvature, and such steps only grow.
 import math
 import warnings
 
-from ._array_api import get_namespace, numpy_rows
+from ._array_api import get_namespace, numpy_rows, to_numpy
 from ._evaluate import batch_cost
 from ._losses import penalty
 
@@ -21,14 +21,16 @@ from ._losses import penalty
 DIVERGENCE_FACTOR = 10
 
 
-def start_cost(estimator, X, Y, sample_weight, rows, coefs, intercepts):
-    """The cost C of a mini-batch at the start of the call, on the sampled ``rows``.
+def start_cost(estimator, X, Y, sample_weight, rows, network):
+    """The cost C of a mini-batch of ``network`` (the starting weights), on the sampled ``rows``.
 
-    ``coefs``/``intercepts`` are the starting network's (numpy, training
-    units). The penalty is (α / 2m) Σ‖W‖² with the m of a typical mini-batch
+    ``network`` is ``(coefs, intercepts)`` in training units. The penalty is
+    (α / 2m) Σ‖W‖² with the m of a typical mini-batch
     (``batch_size`` rows of the mean weight), as in training.
     """
     weights = None if sample_weight is None else sample_weight[rows]
+    coefs = [to_numpy(W) for W in network[0]]
+    intercepts = [to_numpy(b) for b in network[1]]
     data_cost = batch_cost(
         numpy_rows(X, rows), Y[rows], coefs, intercepts, loss=estimator.loss,
         out_activation=estimator.out_activation_, alpha=0.0, sample_weight=weights,

@@ -198,6 +198,13 @@ SHARED = {
     that epoch; returning True stops training after the epoch, without a
     ``ConvergenceWarning``. With an older scikit-learn, ``set_callbacks``
     raises an ``ImportError`` and training is unchanged.""",
+    "threads": """Threads: the prediction methods and ``score`` may run in several
+    threads at once, also while another thread calls ``partial_fit``: a
+    training call publishes its new ``coefs_`` and ``intercepts_`` together
+    at its end, so a prediction sees the model of before or after the call.
+    Two training calls on one estimator at once are not safe, nor a fresh
+    ``fit`` (or ``set_params``) while other threads use it (see "Threads: what
+    is safe" in the user guide).""",
 }
 
 

@@ -90,7 +90,7 @@ class EarlyStopping:
 
     def on_epoch_end(self, fit):
         """Record the validation score and loss; keep θ when the score is the best so far."""
-        if self._update(fit.estimator, fit.batch_size, fit.unit):
+        if self._update(fit.estimator, fit.batch_size, fit.unit, fit.layers):
             self.best_theta[...] = fit.theta
         return False
 
@@ -98,16 +98,16 @@ class EarlyStopping:
         """θ of the best epoch."""
         theta[...] = self.best_theta
 
-    def _update(self, estimator, batch_size, unit):
-        """Score the epoch; True when the score is the best so far."""
+    def _update(self, estimator, batch_size, unit, network):
+        """Score the epoch's weights ``network``; True when the score is the best so far."""
         X_val, Y_val, y_val, sw_val = self.validation
-        score = estimator._score(X_val, Y_val, y_val, sw_val)
+        score = estimator._score(X_val, Y_val, y_val, sw_val, network=network)
         estimator.validation_scores_.append(score)
         # The training cost on the held-out rows, averaged over mini-batches
         # as loss_ is, so that the two curves are on one scale.
         estimator.validation_loss_curve_.append(
             epoch_cost(
-                X_val, Y_val, estimator.coefs_, estimator.intercepts_, batch_size=batch_size,
+                X_val, Y_val, *network, batch_size=batch_size,
                 loss=estimator.loss, out_activation=estimator.out_activation_,
                 alpha=estimator.alpha, sample_weight=sw_val,
             )

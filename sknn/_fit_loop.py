@@ -39,7 +39,9 @@ class Training:
     estimator : BaseSigmoidMLP
     data : sknn._prepare.TrainingData
     theta : array of shape (n_params,)
-        θ in training units; ``estimator.coefs_``/``intercepts_`` are views of it.
+        θ in training units; ``layers`` are views of it. The estimator's
+        ``coefs_``/``intercepts_`` stay the old ones, which other threads may
+        predict with, until :meth:`finish` publishes the new ones.
     layer_units : list of int
     optimizer : sknn._optimizer.SGDOptimizer
     task : callback context of the call
@@ -51,6 +53,7 @@ class Training:
         self.estimator, self.data, self.theta = estimator, data, theta
         self.layer_units, self.optimizer = layer_units, optimizer
         self.task, self.incremental = task, incremental
+        self.layers = unpack(theta, layer_units)  # (coefs, intercepts) being trained
         self.rng = np.random.default_rng([estimator._seed, estimator.t_])
         if sp.issparse(data.X):
             data.X = data.X.tocsr()  # row batches
@@ -98,11 +101,11 @@ class Training:
         forward pass only if the divergence rule asks.
         """
         estimator, (X, Y, sample_weight) = self.estimator, self._arrays()
-        coefs, intercepts = unpack(to_numpy(self.theta).copy(), self.layer_units)
+        network = unpack(to_numpy(self.theta).copy(), self.layer_units)
 
         def cost():
             rows = self.sample_rows(X, sample_weight)
-            return start_cost(estimator, X, Y, sample_weight, rows, coefs, intercepts) / self.unit
+            return start_cost(estimator, X, Y, sample_weight, rows, network) / self.unit
 
         return cost
 
@@ -141,7 +144,7 @@ class Training:
         if result is None:
             return True
         if self.data.device is not None:  # the layers afresh from θ (see _parameters)
-            estimator.coefs_, estimator.intercepts_ = unpack(self.theta, self.layer_units)
+            self.layers = unpack(self.theta, self.layer_units)
         weighted_cost, total_weight = result
         self.epoch_loss = weighted_cost / total_weight / self.unit if total_weight else math.nan
         if self.divergence.on_epoch_end(self):
@@ -195,11 +198,11 @@ class Training:
 
         Called lazily, only when a callback asks for the fitted estimator.
         """
-        estimator = self.estimator
-        xp = get_namespace(estimator.coefs_[0])
+        estimator, (coefs, intercepts) = self.estimator, self.layers
+        xp = get_namespace(coefs[0])
         coefs, intercepts = TargetScale.of(estimator).from_training_units(
-            [xp.asarray(W, copy=True) for W in estimator.coefs_],
-            [xp.asarray(b, copy=True) for b in estimator.intercepts_],
+            [xp.asarray(W, copy=True) for W in coefs],
+            [xp.asarray(b, copy=True) for b in intercepts],
         )
         state = {
             "coefs_": coefs,
@@ -218,18 +221,17 @@ class Training:
         """The result on the estimator: θ (the best epoch's), optimizer, diagnosis, y's units."""
         estimator, data = self.estimator, self.data
         self.monitor.finish(self.theta)
-        estimator.coefs_, estimator.intercepts_ = unpack(self.theta, self.layer_units)
+        network = unpack(self.theta, self.layer_units)
         self.optimizer.save(estimator)
         if estimator.n_iter_ and diagnosis_due(estimator, self.n_samples, self.incremental,
                                                self.stopped_by_rule):
             rows = self.sample_rows(data.X, data.sample_weight)
             diagnose(
                 estimator, data.X, data.Y, data.sample_weight, rows, self.baseline,
-                self.stopped_by_rule,
+                self.stopped_by_rule, network,
             )
-        estimator.coefs_, estimator.intercepts_ = TargetScale.of(estimator).from_training_units(
-            estimator.coefs_, estimator.intercepts_
-        )
+        # Both at once, in y's units: what threads predicting meanwhile switch to.
+        estimator._publish(*TargetScale.of(estimator).from_training_units(*network))
         if data.device is not None:  # every fitted array where X is (scikit-learn's convention)
             attributes_to(estimator, *data.device)
         self.task.call_on_fit_task_end(estimator=estimator, reconstruction_attributes={}, **data.seen)

@@ -164,9 +164,9 @@ def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     the rows of ``A_prev``, and a bias that puts zⱼ = 0 (the middle of σ) at
     a random quantile of the rows along wⱼ, so the steps of the layer are
     spread over the data as the rows are. A direction along which the rows
-    do not vary keeps its unscaled weights. With ``weights``, the standard
-    deviation and the quantile count each row by its weight (a weight of 2
-    is the same as the row twice).
+    do not vary (their spread is below rounding level) keeps its unscaled
+    weights. With ``weights``, the standard deviation and the quantile count
+    each row by its weight (a weight of 2 is the same as the row twice).
 
     Parameters
     ----------
@@ -187,6 +187,11 @@ def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     W : ndarray of shape (fan_in, fan_out)
     b : ndarray of shape (fan_out,)
 
+    Raises
+    ------
+    ValueError
+        If the weights overflow: rows of subnormal size.
+
     Examples
     --------
     >>> import numpy as np
@@ -205,9 +210,22 @@ def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     size = size if np.isfinite(size) and size > 0 else 1.0
     P = (A_prev / size) @ W
     _, spread = mean_and_std(P, weights)
-    spread[spread == 0] = 1.0
+    # Along a direction where the rows do not vary (rows all alike, or one row
+    # of positive weight) the spread is a rounding residue of the mean, up to
+    # n ε max|P| for n rows, not 0: count it as no spread, lest 1 / spread
+    # make weights of 1e16.
+    spread[spread <= len(P) * np.finfo(P.dtype).eps * np.abs(P).max(axis=0)] = 1.0
     P *= scale / spread
-    W *= scale / (spread * size)
+    with np.errstate(over="ignore"):
+        W *= scale / (spread * size)
+    if not np.isfinite(W).all():
+        # Rows of subnormal size (1e-310): the weights that spread Z over them
+        # are beyond the float range.
+        raise ValueError(
+            f"init='data' cannot place the hidden units on this X: its values (|x| up to "
+            f"{size:.3g}) are so small that the weights spreading Z over them overflow. "
+            "Scale X (e.g. MinMaxScaler), or use init='glorot'."
+        )
     b = -weighted_quantile(P, rng.uniform(size=fan_out), weights)
     return W.astype(dtype, copy=False), b.astype(dtype, copy=False)
 

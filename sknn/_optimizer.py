@@ -22,12 +22,12 @@ from ._sgd import adaptive_learning_rate, auto_learning_rate, invscaling_learnin
 from ._dispatch import run_epoch
 
 
-def initial_learning_rate(estimator, X, sample_weight, first_pass):
+def initial_learning_rate(estimator, X, sample_weight, first_pass, network):
     """η at the start of a fit: ``learning_rate_init``, or the 'auto' rule.
 
-    'auto' is worked out from the initial weights (``coefs_``, in training
-    units); a warm start keeps the η of the first fit, so that fits in
-    pieces train as one.
+    'auto' is worked out from the initial weights ``network`` (``(coefs,
+    intercepts)``, in training units); a warm start keeps the η of the first
+    fit, so that fits in pieces train as one.
     """
     if estimator.learning_rate_init == "auto" and not first_pass and (
         getattr(estimator, "_auto_rate", None) is not None
@@ -35,8 +35,8 @@ def initial_learning_rate(estimator, X, sample_weight, first_pass):
         return estimator._auto_rate
     if estimator.learning_rate_init == "auto":
         X_rows, weights = init_rows(np.random.RandomState(estimator._seed), X, sample_weight)
-        coefs = [to_numpy(W) for W in estimator.coefs_]
-        intercepts = [to_numpy(b) for b in estimator.intercepts_]
+        coefs = [to_numpy(W) for W in network[0]]
+        intercepts = [to_numpy(b) for b in network[1]]
         bound = jacobian_bound(X_rows, coefs, intercepts, estimator.out_activation_, weights)
         estimator._auto_rate = auto_learning_rate(
             bound, estimator.loss, estimator.out_activation_
@@ -73,8 +73,11 @@ class SGDOptimizer:
         self.momentum, self.nesterov = momentum, nesterov
 
     @classmethod
-    def start(cls, estimator, theta, X, sample_weight, *, first_pass, incremental):
-        """Continue the last ``partial_fit``'s optimizer, or start afresh (``fit``)."""
+    def start(cls, estimator, theta, X, sample_weight, *, first_pass, incremental, network):
+        """Continue the last ``partial_fit``'s optimizer, or start afresh (``fit``).
+
+        ``network`` is ``(coefs, intercepts)``, views into θ.
+        """
         xp = get_namespace(theta)
         velocity = getattr(estimator, "_velocity", None)
         if incremental and velocity is not None and velocity.shape == theta.shape:
@@ -83,7 +86,7 @@ class SGDOptimizer:
         else:  # fit, also with warm_start, restarts the optimizer as scikit-learn's
             velocity = xp.zeros_like(theta)
             learning_rate = estimator.learning_rate_init_ = initial_learning_rate(
-                estimator, X, sample_weight, first_pass
+                estimator, X, sample_weight, first_pass, network
             )
         return cls(
             velocity,

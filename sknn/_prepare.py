@@ -29,6 +29,7 @@ from ._array_api import (
     to_device,
     to_numpy,
 )
+from ._limits import check_sample_weight_sum, check_target_range
 from ._target_scale import TargetScale
 
 
@@ -184,8 +185,9 @@ def validate_sample_weight(sample_weight, n_samples, dtype):
     )
     if not np.all(np.isfinite(sample_weight)):
         raise ValueError("sample_weight contains NaN or infinity.")
-    if not sample_weight.sum() > 0:
+    if not sample_weight.any():
         raise ValueError("sample_weight sums to zero: at least one sample needs a positive weight.")
+    check_sample_weight_sum(sample_weight, dtype)
     return sample_weight
 
 
@@ -275,7 +277,7 @@ def prepare(
         stratify, sample_weight, dtype=dtype, incremental=incremental
     )
     if Y.dtype.kind == "f":
-        Y = cast_finite(Y, dtype, "y")
+        Y = check_target_range(Y, dtype, sample_weight)
     if first_pass:
         TargetScale.fit_for(estimator, Y, sample_weight)
     Y = TargetScale.of(estimator).training_targets(Y)

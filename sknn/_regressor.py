@@ -92,6 +92,8 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     (see "Saving models" in the README). Loading a model saved by another
     sknn version warns with :class:`sknn.InconsistentVersionWarning`.
 
+    {threads}
+
     {callbacks}
 
     Examples
@@ -202,11 +204,11 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
     def _decode(self, Y_hat):
         return Y_hat[:, 0] if Y_hat.shape[1] == 1 else Y_hat
 
-    def _score(self, X, Y, y, sample_weight=None):
+    def _score(self, X, Y, y, sample_weight=None, network=None):
         # R² is the same in training units (each column's R² is unchanged by
         # an affine map of both y and ŷ), where the weights are during training.
         # Scored on the CPU, where the targets are kept (see _base).
-        Y_hat = to_numpy(self._forward(X, check_input=False))
+        Y_hat = to_numpy(self._forward(X, check_input=False, network=network))
         return r2_score(to_numpy(Y), Y_hat, sample_weight=to_numpy(sample_weight))
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -35,20 +35,25 @@ product C = A B is the column-major product Cᵀ = Bᵀ Aᵀ, so every call belo
 names B before A.
 
 No numpy C-API: typed memoryviews only, so the extension built against one
-numpy runs with every numpy the package supports. The whole epoch runs
-without the GIL; nothing here is shared between calls (each call allocates
-its own work arrays), so threads may train or predict concurrently. The
+numpy runs with every numpy the package supports. The epoch runs without
+the GIL (in the main thread in pieces of about 0.05 s, between which it looks
+at pending signals, so that Ctrl-C stops it); nothing here is shared between
+calls (each call allocates its own work arrays), so threads may train or
+predict concurrently. The
 element-wise loops that gain from wider vectors (e^x, σ, the softmax, σ′ ⊙ δ,
 ‖W‖², the momentum step) are in ``_simd.h``, compiled once per CPU family.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
-from libc.math cimport NAN, exp, isfinite, log1p
+from libc.math cimport INFINITY, NAN, exp, isfinite, log1p
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 from scipy.linalg.cython_blas cimport dgemm, sgemm
+
+import threading
 
 import numpy as np
 
@@ -538,31 +543,54 @@ cdef inline void gather_rows(const floating *M, const int64_t *index, floating *
             out[i * cols + j] = row[j]
 
 
-cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *velocity,
+# How much work the epoch does between two looks at pending signals (Ctrl-C):
+# rows × parameters of the batches run (about 0.05 s of work on a current
+# CPU), or this many batches, whichever comes first (small networks).
+cdef double WORK_PER_SIGNAL_CHECK = 4e8
+cdef enum:
+    BATCHES_PER_SIGNAL_CHECK = 4096
+
+
+cdef struct Progress:
+    # Where an epoch run in pieces (see sgd_batches_nogil) stands.
+    Py_ssize_t start        # the first row of the next batch
+    double weighted_cost    # Σ_b m_b C_b so far
+    double total_weight     # Σ_b m_b so far
+    double weights_squared  # ‖W‖² of θ now (with α ≠ 0)
+    bint diverged           # a batch's cost was not finite
+
+
+cdef void sgd_batches_nogil(const Layout *net, floating *theta, floating *velocity,
                             floating *grad, const floating *X, const floating *Y,
                             const floating *sample_weight, const int64_t *order,
                             Py_ssize_t n_samples, Py_ssize_t batch_size, floating *work,
                             floating *deltas, floating *Z_out, floating *log_normalizer,
                             floating *X_b, floating *Y_b, floating *s_b, int activation,
                             int loss, double alpha, double learning_rate, double momentum,
-                            bint nesterov, double *total_weight) noexcept nogil:
-    """The epoch's Σ_b m_b C_b, or NaN as soon as a batch's cost is not finite.
+                            bint nesterov, Progress *progress, double work_limit) noexcept nogil:
+    """The epoch's batches from ``progress.start`` on, until the end or ``work_limit``.
 
     Per batch: its rows (a view, or gathered in the shuffled order), its
-    weight m (``batch_weight``), then ``update_mini_batch``.
+    weight m (``batch_weight``), then ``update_mini_batch``. ``work_limit``
+    bounds rows × parameters (and batches, by BATCHES_PER_SIGNAL_CHECK) of
+    this piece, so that the caller can look at pending signals in between;
+    infinity runs the epoch to its end. ``progress.diverged`` is set, and the
+    piece ends, as soon as a batch's cost is not finite.
     """
-    cdef Py_ssize_t n_features = net.units[0], n_out = net.units[net.n_layers]
-    cdef Py_ssize_t start, n
+    cdef int L = net.n_layers
+    cdef Py_ssize_t n_features = net.units[0], n_out = net.units[L]
+    cdef Py_ssize_t n_params = net.b_offset[0] + net.a_offset[0]
+    cdef Py_ssize_t start = progress.start, n, batches = 0
     cdef const floating *X_batch
     cdef const floating *Y_batch
     cdef const floating *s_batch
-    cdef double m, C, weighted_cost = 0, weights_squared = 0
-    total_weight[0] = 0
-    if alpha != 0:  # ‖W‖² for the first batch; each step returns the next one's
-        weights_squared = sum_of_squares(theta, net.b_offset[0])
-    start = 0
+    cdef double m, C, done = 0
     while start < n_samples:
+        if done >= work_limit or batches == BATCHES_PER_SIGNAL_CHECK:
+            break
+        batches += 1
         n = min(batch_size, n_samples - start)
+        done += <double>n * n_params
         s_batch = NULL
         if order == NULL:  # the rows in the given order: the batch is a view
             X_batch = X + start * n_features
@@ -577,17 +605,19 @@ cdef double sgd_epoch_nogil(const Layout *net, floating *theta, floating *veloci
                 gather_rows(sample_weight, order + start, s_b, n, 0, 1)
                 s_batch = s_b
         start += n
+        progress.start = start
         m = batch_weight(s_batch, n)
         if m == 0:
             continue  # all weights zero: this batch carries no information
         C = update_mini_batch(net, theta, velocity, grad, X_batch, Y_batch, s_batch, m, work,
                               deltas, Z_out, log_normalizer, activation, loss, alpha,
-                              learning_rate, momentum, nesterov, &weights_squared, <int>n)
+                              learning_rate, momentum, nesterov, &progress.weights_squared,
+                              <int>n)
         if not isfinite(C):
-            return NAN
-        weighted_cost += m * C
-        total_weight[0] += m
-    return weighted_cost
+            progress.diverged = True
+            return
+        progress.weighted_cost += m * C
+        progress.total_weight += m
 
 
 # ---------------------------------------------------------------- Python entry points
@@ -597,18 +627,39 @@ cdef tuple _run_epoch(const Layout *net, floating[::1] theta, floating[::1] velo
                       const floating[:, ::1] X, const floating[:, ::1] Y,
                       const floating *s_ptr, const int64_t *order_ptr, Py_ssize_t batch_size,
                       list arrays, int activation, int loss, double alpha,
-                      double learning_rate, double momentum, bint nesterov):
+                      double learning_rate, double momentum, bint nesterov,
+                      bint check_signals):
+    """The epoch without the GIL, in pieces with a look at pending signals in between.
+
+    With ``check_signals`` (the main thread, where Python runs signal
+    handlers), the GIL is taken back after every piece of about
+    WORK_PER_SIGNAL_CHECK and a pending Ctrl-C raises KeyboardInterrupt here,
+    mid-epoch; θ and v are then those of the last batch run, and the caller
+    restores them. Elsewhere the epoch runs in one piece.
+    """
     cdef floating[::1] work = arrays[0], deltas = arrays[1], grad = arrays[2]
     cdef floating[::1] Z_out = arrays[3], log_normalizer = arrays[4]
     cdef floating[::1] X_b = arrays[5], Y_b = arrays[6], s_b = arrays[7]
-    cdef double weighted_cost, total_weight = 0
+    cdef Progress progress
+    cdef double work_limit = WORK_PER_SIGNAL_CHECK if check_signals else INFINITY
+    progress.start = 0
+    progress.weighted_cost = progress.total_weight = progress.weights_squared = 0
+    progress.diverged = False
     with nogil:
-        weighted_cost = sgd_epoch_nogil(
-            net, &theta[0], &velocity[0], &grad[0], &X[0, 0], &Y[0, 0], s_ptr, order_ptr,
-            X.shape[0], batch_size, &work[0], &deltas[0], &Z_out[0], &log_normalizer[0],
-            &X_b[0], &Y_b[0], &s_b[0], activation, loss, alpha, learning_rate, momentum,
-            nesterov, &total_weight)
-    return weighted_cost, total_weight
+        if alpha != 0:  # ‖W‖² for the first batch; each step returns the next one's
+            progress.weights_squared = sum_of_squares(&theta[0], net.b_offset[0])
+    while True:
+        with nogil:
+            sgd_batches_nogil(
+                net, &theta[0], &velocity[0], &grad[0], &X[0, 0], &Y[0, 0], s_ptr, order_ptr,
+                X.shape[0], batch_size, &work[0], &deltas[0], &Z_out[0], &log_normalizer[0],
+                &X_b[0], &Y_b[0], &s_b[0], activation, loss, alpha, learning_rate, momentum,
+                nesterov, &progress, work_limit)
+        if progress.diverged:
+            return NAN, progress.total_weight
+        if progress.start >= X.shape[0]:
+            return progress.weighted_cost, progress.total_weight
+        PyErr_CheckSignals()  # raises KeyboardInterrupt after Ctrl-C
 
 
 def sgd_epoch(floating[::1] theta, floating[::1] velocity, const floating[:, ::1] X,
@@ -649,6 +700,7 @@ def sgd_epoch(floating[::1] theta, floating[::1] velocity, const floating[:, ::1
     cdef const floating *s_ptr = NULL
     cdef const int64_t *order_ptr = NULL
     cdef Py_ssize_t i
+    cdef bint check_signals
     if len(layer_units) < 2 or min(layer_units) < 1:
         raise ValueError("layer_units needs an input and an output layer of at least one unit")
     if batch_size < 1 or n_samples < 1:
@@ -683,9 +735,11 @@ def sgd_epoch(floating[::1] theta, floating[::1] velocity, const floating[:, ::1
                   np.empty(rows * net.units[net.n_layers], dtype), np.empty(rows, dtype),
                   np.empty(rows * net.units[0], dtype),
                   np.empty(rows * net.units[net.n_layers], dtype), np.empty(rows, dtype)]
+        # Only the main thread runs signal handlers: elsewhere, no pieces.
+        check_signals = threading.current_thread() is threading.main_thread()
         return _run_epoch(&net, theta, velocity, X, Y, s_ptr, order_ptr, batch_size,
                           arrays, activation, loss_code, alpha, learning_rate, momentum,
-                          nesterov)
+                          nesterov, check_signals)
     finally:
         free_layout(&net)
 

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_classification, make_multilabel_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -178,13 +179,15 @@ def test_early_stopping_restores_the_best_weights():
         hidden_layer_sizes=(5,), early_stopping=True, validation_fraction=0.3,
         n_iter_no_change=3, max_iter=200, random_state=0,
     )
-    # Record what the model is scored on, and its weights at each score.
+    # Record what the model is scored on, and the weights it scores (those
+    # being trained) at each score.
     seen = []
     score = model._score
 
-    def recording_score(X_val, Y_val, y_val, sample_weight=None):
-        seen.append((X_val, y_val, _weights(model)))
-        return score(X_val, Y_val, y_val, sample_weight)
+    def recording_score(X_val, Y_val, y_val, sample_weight=None, network=None):
+        coefs, intercepts = network
+        seen.append((X_val, y_val, [a.copy() for a in coefs + intercepts]))
+        return score(X_val, Y_val, y_val, sample_weight, network=network)
 
     model._score = recording_score
     model.fit(X, y)
@@ -349,6 +352,35 @@ def test_multilabel_uses_independent_sigmoid_outputs():
     assert not np.allclose(proba.sum(axis=1), 1.0)  # not normalised: one probability per label
     assert_array_equal(predicted, (proba > 0.5).astype(int))
     assert (predicted == Y).mean() > 0.8
+
+
+@ignore_convergence
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_sparse_multilabel_y_trains_as_the_dense_indicator_matrix(fmt, early_stopping):
+    """A sparse indicator matrix y (scikit-learn's MLPClassifier accepts it) is the dense one."""
+    X, Y = make_multilabel_classification(
+        n_samples=120, n_features=5, n_classes=3, n_labels=2, random_state=0
+    )
+    X = MinMaxScaler().fit_transform(X)
+    params = dict(hidden_layer_sizes=(6,), max_iter=5, early_stopping=early_stopping, random_state=0)
+    dense = SigmoidMLPClassifier(**params).fit(X, Y)
+    sparse = SigmoidMLPClassifier(**params).fit(X, sp.csr_matrix(Y).asformat(fmt))
+    for W, W_dense in zip(_weights(sparse), _weights(dense)):
+        assert_array_equal(W, W_dense)
+    assert_array_equal(sparse.classes_, dense.classes_)
+    assert_array_equal(sparse.predict(X), dense.predict(X))
+    if early_stopping:
+        assert sparse.validation_scores_ == dense.validation_scores_
+    if not early_stopping:  # and a stream of sparse chunks as the dense stream
+        streams = []
+        for chunk in (lambda A: A, lambda A: sp.csr_matrix(A).asformat(fmt)):
+            model = SigmoidMLPClassifier(hidden_layer_sizes=(6,), random_state=0)
+            for rows in np.array_split(np.arange(len(X)), 3):
+                model.partial_fit(X[rows], chunk(Y[rows]), classes=[0, 1, 2])
+            streams.append(model)
+        for W, W_dense in zip(_weights(streams[1]), _weights(streams[0])):
+            assert_array_equal(W, W_dense)
 
 
 @ignore_convergence

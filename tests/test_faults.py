@@ -7,8 +7,16 @@ the one function the epoch loop calls per epoch.
 """
 
 import copy
+import json
+import os
 import re
+import select
+import signal
+import subprocess
+import sys
+import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +24,7 @@ from _state import assert_unchanged, snapshot
 
 import sknn._optimizer
 from sknn import DegenerateFitWarning, SigmoidMLPClassifier, SigmoidMLPRegressor
+from sknn._parameters import unpack
 from sknn._target_scale import TargetScale
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -35,27 +44,28 @@ def classifier(**params):
 
 
 def inject(monkeypatch, model, *, at_epoch, fault, record=None):
-    """Wrap run_epoch: run it, then ``fault(model)`` in call number ``at_epoch``.
+    """Wrap run_epoch: run it, then ``fault(coefs, intercepts)`` in call number ``at_epoch``.
 
-    ``record`` collects a copy of the weights after every epoch that ran. The
-    estimator's coefs_ are views into the θ being trained, so writing into
-    them (or reading them) reaches the training state without depending on
-    run_epoch's signature.
+    ``record`` collects a copy of the weights after every epoch that ran.
+    The layers are views into the θ being trained (run_epoch's first
+    argument), so writing into them (or reading them) reaches the training
+    state; the estimator's coefs_ stay the old ones until the call ends.
     """
     real = sknn._optimizer.run_epoch
     calls = []
 
     def run_epoch(*args, **kwargs):
         calls.append(1)
+        coefs, intercepts = unpack(args[0], kwargs["workspace"].layer_units)
         if fault is KeyboardInterrupt and len(calls) == at_epoch:
             # Half an epoch's damage first, to check it is undone.
-            model.coefs_[0][...] += 1.0
+            coefs[0][...] += 1.0
             raise KeyboardInterrupt
         result = real(*args, **kwargs)
         if len(calls) == at_epoch and fault is not KeyboardInterrupt:
-            fault(model)
+            fault(coefs, intercepts)
         if record is not None:  # in y's units, as the fitted model will hold them
-            coefs, intercepts = copy.deepcopy((model.coefs_, model.intercepts_))
+            coefs, intercepts = copy.deepcopy((coefs, intercepts))
             record.append(TargetScale.of(model).from_training_units(coefs, intercepts))
         return result
 
@@ -63,10 +73,10 @@ def inject(monkeypatch, model, *, at_epoch, fault, record=None):
     return calls
 
 
-def poison(model):
+def poison(coefs, intercepts):
     """The weights become non-finite in place, as a diverging update would leave them."""
-    model.coefs_[-1][0, 0] = np.inf
-    model.intercepts_[0][0] = np.nan
+    coefs[-1][0, 0] = np.inf
+    intercepts[0][0] = np.nan
 
 
 # ----------------------------------------------------------------- divergence
@@ -168,6 +178,99 @@ def test_keyboard_interrupt_in_partial_fit_keeps_weights(monkeypatch):
         model.partial_fit(X, y_clf)
     for W, W_before in zip(model.coefs_ + model.intercepts_, coefs):
         np.testing.assert_array_equal(W, W_before)
+
+
+# A real Ctrl-C in the middle of a long epoch of the compiled kernel, which
+# runs without the GIL: the child process sizes the data so that one epoch
+# takes about 5 s here, and reports on the model once the interrupted call
+# returns. It runs as a subprocess, so that a hang or a crash fails the test
+# (by the timeouts) instead of the run.
+ROOT = Path(__file__).resolve().parents[1]
+LONG_EPOCH = """
+import json, signal, sys, time, warnings
+import numpy as np
+from sknn import SigmoidMLPRegressor
+
+signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C raises KeyboardInterrupt
+mode = sys.argv[1]
+rng = np.random.RandomState(0)
+model = SigmoidMLPRegressor(hidden_layer_sizes=(1024, 1024), max_iter=3, random_state=0,
+                            verbose=mode == "fit")
+X = rng.uniform(size=(1000, 100))
+model.partial_fit(X, X[:, 0])
+start = time.perf_counter()
+model.partial_fit(X, X[:, 0])  # an epoch on 1000 rows, to size the long one
+per_row = (time.perf_counter() - start) / len(X)
+X = rng.uniform(size=(int(min(100_000, max(2000, 5.0 / per_row))), 100))
+y = X[:, 0]
+before = [a.copy() for a in model.coefs_ + model.intercepts_ + [model._velocity]]
+t, loss_curve = model.t_, list(model.loss_curve_)
+print("start", flush=True)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    if mode == "fit":
+        model.fit(X, y)
+    else:
+        model.partial_fit(X, y)
+print(json.dumps({
+    "epoch_s": per_row * len(X),
+    "warnings": [str(w.message) for w in caught],
+    "n_iter_": model.n_iter_,
+    "loss_curve_": model.loss_curve_,
+    "unchanged": all(np.array_equal(a, b) for a, b in zip(
+        model.coefs_ + model.intercepts_ + [model._velocity], before))
+        and model.t_ == t and model.loss_curve_ == loss_curve,
+    "finite": all(np.isfinite(a).all() for a in model.coefs_ + model.intercepts_),
+}), flush=True)
+"""
+
+
+def _read_line(process, deadline, startswith=""):
+    """The next line of the child's stdout that starts so; fails at the deadline."""
+    while True:
+        ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready, "the child process did not answer in time"
+        line = process.stdout.readline()
+        assert line, "the child process ended early: " + process.stderr.read()
+        if line.startswith(startswith):
+            return line
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+@pytest.mark.parametrize("mode", ["partial_fit", "fit"])
+def test_ctrl_c_stops_a_long_kernel_epoch_within_a_second(mode):
+    """Ctrl-C acts mid-epoch, with the outcome of an interrupt between epochs.
+
+    fit keeps the last complete epoch (the signal comes during the second);
+    partial_fit leaves the weights and the optimizer state as they were.
+    Before, the kernel ran the epoch to its end first (14.5 s on a large one).
+    """
+    with subprocess.Popen(
+        [sys.executable, "-c", LONG_EPOCH, mode], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    ) as process:
+        try:
+            deadline = time.monotonic() + 120
+            _read_line(process, deadline, "start")
+            if mode == "fit":
+                _read_line(process, deadline, "Iteration 1,")  # the first epoch is done
+            time.sleep(1.0)  # well into the (next) epoch
+            process.send_signal(signal.SIGINT)
+            signalled = time.monotonic()
+            report = json.loads(_read_line(process, deadline, "{"))
+            elapsed = time.monotonic() - signalled
+            assert process.wait(timeout=30) == 0, process.stderr.read()
+        finally:
+            process.kill()
+    assert report["epoch_s"] > 3.0, report  # else the test would prove nothing
+    assert elapsed < 2.0, (elapsed, report)
+    print(f"{mode}: returned {elapsed:.2f} s after SIGINT; an epoch takes about {report['epoch_s']:.1f} s")
+    assert any("Training interrupted by user" in w for w in report["warnings"]), report
+    assert report["finite"]
+    if mode == "fit":
+        assert report["n_iter_"] == len(report["loss_curve_"]) == 1, report
+    else:
+        assert report["unchanged"], report
 
 
 # ----------------------------------------------------------------- early stopping

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from _state import assert_unchanged, snapshot
 from numpy.testing import assert_allclose
 from sklearn.datasets import load_diabetes, load_iris, make_friedman1, make_moons
@@ -184,6 +185,47 @@ def test_data_init_places_units_on_the_data_at_any_scale():
                                  random_state=0).fit(X, y)
     # Glorot's start: z barely varies over the rows, σ is nearly linear.
     assert (X @ glorot.coefs_[0]).std(axis=0).max() < 0.5
+
+
+# Rows that do not vary: all alike, or a single row of positive weight (the
+# weighted mean of one row is the row only to rounding).
+_one_weighted_row = np.zeros(30)
+_one_weighted_row[4] = 0.3
+ROWS_THAT_DO_NOT_VARY = {
+    "all-alike": (np.full((50, 3), 0.3), None),
+    "one-weighted-row": (np.random.RandomState(1).uniform(size=(30, 3)), _one_weighted_row),
+}
+
+
+@pytest.mark.parametrize("hidden", [(5,), (5, 4)])
+@pytest.mark.parametrize("Estimator", [SigmoidMLPClassifier, SigmoidMLPRegressor])
+@pytest.mark.parametrize("rows", list(ROWS_THAT_DO_NOT_VARY))
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 5 epochs
+def test_data_init_on_rows_that_do_not_vary(rows, Estimator, hidden):
+    """No spread to place the steps on: the weights stay the unscaled draw, not 1e16.
+
+    The spread along a direction is then a rounding residue of the mean; taken
+    for a spread, it gave weights of 1e16, training diverged, and the kernel
+    and the reference (sparse X) told different stories.
+    """
+    X, sample_weight = ROWS_THAT_DO_NOT_VARY[rows]
+    y = np.arange(len(X)) % 2 if Estimator is SigmoidMLPClassifier else np.linspace(0, 1, len(X))
+
+    def fit(X, **params):
+        model = Estimator(hidden_layer_sizes=hidden, max_iter=5, random_state=0, **params)
+        if rows != "all-alike":
+            return model.fit(X, y, sample_weight=sample_weight)
+        with pytest.warns(DegenerateFitWarning, match="predictions do not depend on X"):
+            return model.fit(X, y, sample_weight=sample_weight)
+
+    start = fit(X, learning_rate_init=1e-300)  # a step of 1e-300 leaves the initial weights
+    # The unscaled draw: init_scale × N(0, 1) / max|x| (and |a| ≤ 1 in deeper layers).
+    bound = 10 * start.init_scale / np.abs(X).max()
+    assert max(np.abs(W).max() for W in start.coefs_[:-1]) < bound
+    dense, reference = fit(X), fit(sp.csr_matrix(X))  # the kernel, the reference
+    for W, W_ref in zip(dense.coefs_ + dense.intercepts_, reference.coefs_ + reference.intercepts_):
+        assert_allclose(W, W_ref, rtol=1e-10, atol=1e-12)
+    assert max(np.abs(W).max() for W in dense.coefs_) < 1e3
 
 
 # ----------------------------------------------------------------- failure modes

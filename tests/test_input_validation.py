@@ -21,6 +21,7 @@ rng = np.random.RandomState(0)
 X = rng.uniform(size=(40, 3))
 y_clf = (X[:, 0] > 0.5).astype(int)
 y_reg = X.sum(axis=1)
+y_multi = (3 * X[:, 0]).astype(int)
 ones = np.ones(40)
 
 
@@ -113,6 +114,21 @@ BAD_INPUTS = [
     ("float32-model-X-1e300-predict", "reg32", lambda m: m.predict(X * 1e300), ValueError, "X has values too large for float32"),
     ("float32-model-X-1e300-partial_fit", "reg32", lambda m: m.partial_fit(X * 1e300, y_reg), ValueError, "X has values too large for float32"),
     ("float32-model-y-1e300-partial_fit", "reg32", lambda m: m.partial_fit(X, y_reg * 1e300), ValueError, "y has values too large for float32"),
+    # X so extreme that the 'auto' step or the data-placed start cannot be computed
+    ("X-1e300-auto-multiclass", "clf", lambda m: m.fit(with_value(X, 1e300), y_multi), ValueError, r"learning_rate_init='auto'.*X.*Scale X \(e\.g\. MinMaxScaler\)"),
+    ("X-minus-1e300-auto-multiclass", "clf", lambda m: m.fit(with_value(X, -1e300), y_multi), ValueError, r"learning_rate_init='auto'.*X.*Scale X \(e\.g\. MinMaxScaler\)"),
+    ("X-1e300-auto-binary", "clf", lambda m: m.fit(with_value(X, 1e300), y_clf), ValueError, r"learning_rate_init='auto'.*X.*Scale X \(e\.g\. MinMaxScaler\)"),
+    ("X-1e300-auto-regressor", "reg", lambda m: m.fit(with_value(X, 1e300), y_reg), ValueError, r"learning_rate_init='auto'.*X.*Scale X \(e\.g\. MinMaxScaler\)"),
+    ("X-subnormal-init-data-multiclass", "clf", lambda m: m.fit(X * 1e-310, y_multi), ValueError, r"init='data'.*X.*Scale X \(e\.g\. MinMaxScaler\)"),
+    ("X-subnormal-init-data-regressor", "reg", lambda m: m.fit(X * 1e-310, y_reg), ValueError, r"init='data'.*X.*Scale X \(e\.g\. MinMaxScaler\)"),
+    # targets and weights whose squares or sums overflow (not the learning rate's fault)
+    ("y-1e200-regressor-fit", "reg", lambda m: m.fit(X, y_reg * 1e200), ValueError, r"y has values too large for float64.*\|y\| must stay below 1\.06e\+153"),
+    ("y-1e160-regressor-partial_fit", "reg", lambda m: m.partial_fit(X, y_reg * 1e160), ValueError, r"y has values too large for float64.*\|y\| must stay below"),
+    ("y-1e200-no-target_std-fit", "reg", lambda m: m.set_params(target_std=None).fit(X, y_reg * 1e200), ValueError, r"y has values too large for float64.*Scale y"),
+    ("y-1e25-float32-model-partial_fit", "reg32", lambda m: m.partial_fit(X, y_reg * 1e25), ValueError, r"y has values too large for float32.*\|y\| must stay below 1\.46e\+18"),
+    ("sample_weight-1e307-regressor-fit", "reg", lambda m: m.fit(X, y_reg, sample_weight=ones * 1e307), ValueError, r"sample_weight sums to inf.*at most 1\.8e\+302.*Divide sample_weight"),
+    ("sample_weight-1e307-classifier-partial_fit", "clf", lambda m: m.partial_fit(X, y_clf, sample_weight=ones * 1e307), ValueError, r"sample_weight sums to inf.*at most 1\.8e\+302"),
+    ("sample_weight-1e37-float32-model", "reg32", lambda m: m.partial_fit(X, y_reg, sample_weight=ones * 1e37), ValueError, r"sample_weight sums to 4e\+38.*at most 3\.4e\+32"),
     # fit resets n_features_in_ / feature_names_in_ before it fails: the transaction restores them
     ("n_features_in_-reset-then-fail", "clf", lambda m: m.fit(X[:, :2], np.zeros(40)), ValueError, "only one class"),
     ("feature_names_in_-reset-then-fail", "clf_df", lambda m: m.fit(X, np.zeros(40)), ValueError, "only one class"),
