@@ -136,6 +136,21 @@ def output_spread(Y_hat, weights=None):
     return float(mean_and_std(np.asarray(Y_hat, dtype=np.float64), weights)[1].max())
 
 
+def _saturation_cause(X):
+    """Why units saturated: X on a large scale, or steps too large for the problem."""
+    x_max = float(np.abs(X).max()) if X.size else 0.0
+    if x_max > LARGE_X:
+        return (
+            f"X is on a large scale (|x| up to {x_max:.3g}), so the first layer's "
+            "steps, which grow with x, throw its units far into σ's flat tails: put a "
+            "MinMaxScaler in front."
+        )
+    return (
+        "The steps were too large for the problem: lower learning_rate_init, or "
+        "use learning_rate_init='auto'."
+    )
+
+
 def degenerate_fit_message(A, Y, weights, name, alpha):
     """The :class:`DegenerateFitWarning` text for a fit, or None when it looks healthy.
 
@@ -160,18 +175,7 @@ def degenerate_fit_message(A, Y, weights, name, alpha):
     str or None
     """
     guide = " See 'When it does not learn' in the user guide."
-    x_max = float(np.abs(A[0]).max()) if A[0].size else 0.0
-    if x_max > LARGE_X:
-        too_far = (
-            f"X is on a large scale (|x| up to {x_max:.3g}), so the first layer's "
-            "steps, which grow with x, throw its units far into σ's flat tails: put a "
-            "MinMaxScaler in front."
-        )
-    else:
-        too_far = (
-            "The steps were too large for the problem: lower learning_rate_init, or "
-            "use learning_rate_init='auto'."
-        )
+    too_far = _saturation_cause(A[0])
     saturated = saturated_units(A)
     worst = int(np.argmax(saturated)) if saturated else 0
     target_spread = output_spread(Y, weights)
