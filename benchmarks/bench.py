@@ -41,6 +41,7 @@ from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 
 from _cases.array_api import compare_array_api  # noqa: E402
 from _cases.common import data_A, data_B, data_C  # noqa: E402
+from _cases.per_call import compare_per_call  # noqa: E402
 from _cases.memory import mem_child_fit, mem_child_stream, memory_fit, memory_stream  # noqa: E402
 from _cases.prediction import compare_prediction  # noqa: E402
 from _cases.report import machine, write_docs  # noqa: E402
@@ -54,8 +55,8 @@ warnings.simplefilter("ignore", ConvergenceWarning)
 def parse_args(argv):
     """The command line (see the module's docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", default="A,B,C,D,E,F,G,H",
-                        help="comma-separated subset of A,B,C,D,E,F,G,H")
+    parser.add_argument("--cases", default="A,B,C,D,E,F,G,H,I",
+                        help="comma-separated subset of A,B,C,D,E,F,G,H,I")
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats, smaller E and F: a smoke run of a minute or two")
     parser.add_argument("--repeats", type=int, default=None)
@@ -108,7 +109,7 @@ def run_timing_cases(cases, quick, repeats, log, results):
 
 
 def run_other_cases(cases, quick, repeats, blas_threads, log, results):
-    """Cases E to H: scaling, memory, torch and threads."""
+    """Cases E to I: scaling, memory, torch, threads and the cost of one call."""
     if "E" in cases:
         sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
         results["scaling"] = scaling(sizes, 1 if quick else 3, log)
@@ -123,6 +124,8 @@ def run_other_cases(cases, quick, repeats, blas_threads, log, results):
             5_000 if quick else 20_000, 2, repeats, blas_threads, log)
     if "H" in cases:
         results["threads"] = compare_threads(repeats, log)
+    if "I" in cases:
+        results["per_call"] = compare_per_call(repeats, log)
 
 
 def main(argv=None):
@@ -145,7 +148,7 @@ def main(argv=None):
           f"sknn {info['sknn']}; {info['date']}; {repeats} repeats\n")
     log = lambda s: print(s, flush=True)  # noqa: E731
     results = {"train": [], "predict": [], "scaling": [], "memory": [], "threads": [],
-               "array_api": []}
+               "array_api": [], "per_call": []}
     run_timing_cases(cases, args.quick, repeats, log, results)
     run_other_cases(cases, args.quick, repeats, args.blas_threads, log, results)
 

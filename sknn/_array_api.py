@@ -14,6 +14,7 @@ numpy to the device for the results, and the fitted attributes as a whole.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import functools
 import os
 
 import numpy as np
@@ -101,11 +102,14 @@ def is_numpy(xp):
     return xp is np or _is_numpy_namespace(xp)
 
 
+@functools.cache
 def array_api_available():
     """Whether scikit-learn can dispatch to other array namespaces here.
 
     It needs SciPy >= 1.14 imported with ``SCIPY_ARRAY_API=1`` and
-    array_api_compat (which scikit-learn >= 1.7 vendors).
+    array_api_compat (which scikit-learn >= 1.7 vendors). SciPy reads the
+    variable when it is imported, so the answer holds for the process (and
+    is worked out once: the estimators' tags ask on every call).
 
     Returns
     -------

@@ -2,25 +2,29 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import inspect
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
 from ._array_api import get_namespace, same_device, to_numpy
 from ._base import BaseSigmoidMLP
+from ._class_weight import check_class_weight_use, class_weights
 from ._docstrings import fill_doc
 from ._sklearn_names import reject_mlp_only_parameters
 
-# Recent scikit-learn counts the classes by sample weight for 'balanced' (so
-# that a weight of 2 is the same as a repeated row); older versions count rows.
-_BALANCED_TAKES_WEIGHTS = "sample_weight" in inspect.signature(compute_class_weight).parameters
+
+
+def _labels(y):
+    """Whether y is 1-D integer, boolean or string labels (never continuous or multilabel).
+
+    Such y needs no ``type_of_target`` (two passes over y that a stream of
+    small batches pays on every call).
+    """
+    return isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype.kind in "biuU"
 
 
 @fill_doc(
@@ -186,8 +190,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             y = y.toarray()
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        multilabel = type_of_target(y) == "multilabel-indicator"
+        if not first_pass and self._y_type != "multilabel-indicator" and _labels(y):
+            multilabel = False  # a fitted model's 1-D labels: _encode checks them
+        else:
+            check_classification_targets(y)
+            multilabel = type_of_target(y) == "multilabel-indicator"
         if first_pass:
             self._set_classes(y, classes, multilabel)
         else:
@@ -211,36 +218,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         """sᵢ × weight of the class of sample i, as scikit-learn's classifiers combine them."""
         if self.class_weight is None:
             return sample_weight
-        if self._y_type == "multilabel-indicator":
-            raise ValueError(
-                "class_weight is not supported for multilabel targets; weight the "
-                "samples with sample_weight instead."
-            )
-        if incremental and self.class_weight == "balanced":
-            # As SGDClassifier: one chunk of a stream does not show the class frequencies.
-            raise ValueError(
-                "class_weight='balanced' is not supported for partial_fit: a chunk does "
-                "not show the class frequencies of the stream. Compute the weights once "
-                "with sklearn.utils.class_weight.compute_class_weight('balanced', "
-                "classes=classes, y=y) on a large enough sample of the targets and pass "
-                "them as a dict: class_weight=dict(zip(classes, weights))."
-            )
-        extra = {"sample_weight": sample_weight} if _BALANCED_TAKES_WEIGHTS else {}
-        with np.errstate(divide="ignore"):  # 'balanced', a class of zero total weight
-            weights = compute_class_weight(
-                self.class_weight, classes=self.classes_, y=labels, **extra
-            )
-        bad = ~(np.isfinite(weights) & (weights >= 0))
-        if np.any(bad):
-            reason = (
-                ": their samples have zero total sample_weight"
-                if self.class_weight == "balanced"
-                else ""
-            )
-            raise ValueError(
-                f"class_weight={self.class_weight!r} gives the classes "
-                f"{self.classes_[bad].tolist()} no finite weight >= 0{reason}."
-            )
+        check_class_weight_use(self.class_weight, self._y_type, incremental)
+        weights = class_weights(self.class_weight, self.classes_, labels, sample_weight)
         per_sample = weights[self._encode(labels)].astype(dtype)
         if sample_weight is not None:
             per_sample *= sample_weight

@@ -22,7 +22,6 @@ from sklearn.exceptions import ConvergenceWarning
 from ._activations import sigmoid_derivative
 from ._array_api import numpy_rows, to_numpy
 from ._backprop import forward_pass
-from ._init import sample_rows
 from ._weighted import mean_and_std
 
 # A unit is saturated when σ′ < SATURATED_SLOPE (|z| > 9.2) on nearly all rows.
@@ -37,6 +36,10 @@ PLATEAU_FRACTION = 0.9
 # and so is one where every hidden unit's a varies by less than this over the
 # rows (|z| spread under 0.5: σ is nearly a straight line there).
 LINEAR_SPREAD = 0.125
+# A stream of partial_fit calls is diagnosed once per this many rows trained
+# (about 8 samples of N_INIT_ROWS rows: a forward pass over the sample then
+# costs a few per cent of the training it checks).
+DIAGNOSE_EVERY = 8000
 # Unless a constant prediction's loss is below this (y constant, up to
 # rounding): then there is nothing in X to learn, and any stop is convergence.
 NOTHING_TO_LEARN = np.finfo(np.float64).eps
@@ -133,6 +136,21 @@ def output_spread(Y_hat, weights=None):
     return float(mean_and_std(np.asarray(Y_hat, dtype=np.float64), weights)[1].max())
 
 
+def _saturation_cause(X):
+    """Why units saturated: X on a large scale, or steps too large for the problem."""
+    x_max = float(np.abs(X).max()) if X.size else 0.0
+    if x_max > LARGE_X:
+        return (
+            f"X is on a large scale (|x| up to {x_max:.3g}), so the first layer's "
+            "steps, which grow with x, throw its units far into σ's flat tails: put a "
+            "MinMaxScaler in front."
+        )
+    return (
+        "The steps were too large for the problem: lower learning_rate_init, or "
+        "use learning_rate_init='auto'."
+    )
+
+
 def degenerate_fit_message(A, Y, weights, name, alpha):
     """The :class:`DegenerateFitWarning` text for a fit, or None when it looks healthy.
 
@@ -157,18 +175,7 @@ def degenerate_fit_message(A, Y, weights, name, alpha):
     str or None
     """
     guide = " See 'When it does not learn' in the user guide."
-    x_max = float(np.abs(A[0]).max()) if A[0].size else 0.0
-    if x_max > LARGE_X:
-        too_far = (
-            f"X is on a large scale (|x| up to {x_max:.3g}), so the first layer's "
-            "steps, which grow with x, throw its units far into σ's flat tails: put a "
-            "MinMaxScaler in front."
-        )
-    else:
-        too_far = (
-            "The steps were too large for the problem: lower learning_rate_init, or "
-            "use learning_rate_init='auto'."
-        )
+    too_far = _saturation_cause(A[0])
     saturated = saturated_units(A)
     worst = int(np.argmax(saturated)) if saturated else 0
     target_spread = output_spread(Y, weights)
@@ -254,14 +261,29 @@ def plateau_message(A, loss, baseline):
     return None
 
 
-def diagnose(estimator, X, Y, sample_weight, baseline, stopped_by_rule, network):
+def diagnosis_due(estimator, n_samples, incremental, stopped_by_rule):
+    """Whether this call ends with a diagnosis (:func:`diagnose`).
+
+    Every ``fit`` does, and every call that a stopping rule ended. A stream
+    of ``partial_fit`` calls is diagnosed on its first call and then once
+    every ``DIAGNOSE_EVERY`` rows: a diagnosis looks at up to ``N_INIT_ROWS``
+    rows, so on small batches it would cost more than their training.
+    Records the rows trained since the last diagnosis on the estimator.
+    """
+    since = getattr(estimator, "_rows_undiagnosed", None) if incremental else None
+    due = since is None or stopped_by_rule or since + n_samples >= DIAGNOSE_EVERY
+    estimator._rows_undiagnosed = 0 if due else since + n_samples
+    return due
+
+
+def diagnose(estimator, X, Y, sample_weight, rows, baseline, stopped_by_rule, network):
     """Warn if the trained network cannot have learned X, or stalled on a plateau.
 
-    Looks at a sample of the training rows (at most ``N_INIT_ROWS``, drawn
-    alike in every call of one model), on the CPU, with the trained weights
+    Looks at ``rows``, a sample of the training rows (at most
+    ``N_INIT_ROWS``, drawn alike in every call of one model: see
+    :func:`sknn._init.sample_rows`), on the CPU, with the trained weights
     ``network`` (``(coefs, intercepts)``, in training units).
     """
-    rows = sample_rows(np.random.RandomState(estimator._seed), X.shape[0], to_numpy(sample_weight))
     coefs = [to_numpy(W) for W in network[0]]
     intercepts = [to_numpy(b) for b in network[1]]
     A, _ = forward_pass(numpy_rows(X, rows), coefs, intercepts, estimator.out_activation_)

@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from ._backprop import chunk_rows_for, reference_predict_output
+from ._predict import chunk_rows_for, reference_predict_output
 from ._train import reference_epoch
 
 
@@ -150,7 +150,7 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
 
     Where :func:`kernel_applies`, through the compiled forward pass
     (``sknn._sgd_fast.predict``, the GIL released), elsewhere through
-    :func:`sknn._backprop.reference_predict_output`; both compute the same
+    :func:`sknn._predict.reference_predict_output`; both compute the same
     equations in the same order, in chunks of the same rows.
 
     Parameters
@@ -162,7 +162,7 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
     out_activation : {'identity', 'logistic', 'softmax'}
         Output activation.
     chunk_rows : int, optional
-        Rows per chunk; by default :func:`sknn._backprop.chunk_rows_for`.
+        Rows per chunk; by default :func:`sknn._predict.chunk_rows_for`.
 
     Returns
     -------

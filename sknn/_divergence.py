@@ -13,24 +13,21 @@ steps too large for the cost's curvature, and such steps only grow.
 import math
 import warnings
 
-import numpy as np
-
 from ._array_api import get_namespace, numpy_rows, to_numpy
 from ._evaluate import batch_cost
-from ._init import sample_rows
 from ._losses import penalty
 
 # An epoch whose loss exceeds this multiple of a constant prediction's has diverged.
 DIVERGENCE_FACTOR = 10
 
 
-def start_cost(estimator, X, Y, sample_weight, network):
-    """The cost C of a mini-batch of ``network`` (the starting weights), on a sample of the rows.
+def start_cost(estimator, X, Y, sample_weight, rows, network):
+    """The cost C of a mini-batch of ``network`` (the starting weights), on the sampled ``rows``.
 
-    The penalty is (α / 2m) Σ‖W‖² with the m of a typical mini-batch
+    ``network`` is ``(coefs, intercepts)`` in training units. The penalty is
+    (α / 2m) Σ‖W‖² with the m of a typical mini-batch
     (``batch_size`` rows of the mean weight), as in training.
     """
-    rows = sample_rows(np.random.RandomState(estimator._seed), X.shape[0], to_numpy(sample_weight))
     weights = None if sample_weight is None else sample_weight[rows]
     coefs = [to_numpy(W) for W in network[0]]
     intercepts = [to_numpy(b) for b in network[1]]
@@ -52,18 +49,39 @@ class Divergence:
 
     Parameters
     ----------
-    yardstick : float
-        The larger of a constant prediction's loss and the starting network's.
+    baseline : float
+        The loss of a constant prediction.
+    start_cost : callable
+        Returns the starting network's loss; called at most once, and only
+        for an epoch whose loss is above ``DIVERGENCE_FACTOR`` × ``baseline``
+        (a forward pass that a healthy call never pays for).
     learning_rate_init : float or 'auto'
         The parameter, for the message.
     keep_best : bool
         Whether early stopping holds a best epoch to fall back on.
     """
 
-    def __init__(self, yardstick, learning_rate_init, keep_best):
-        self.yardstick = yardstick
+    def __init__(self, baseline, start_cost, learning_rate_init, keep_best):
+        self.baseline, self._start_cost = baseline, start_cost
         self.learning_rate_init = learning_rate_init
         self.keep_best = keep_best
+
+    @property
+    def yardstick(self):
+        """The larger of a constant prediction's loss and the starting network's."""
+        if callable(self._start_cost):
+            self._start_cost = self._start_cost()
+        return max(self.baseline, self._start_cost)
+
+    def exploded(self, epoch_loss):
+        """Whether a finite ``epoch_loss`` is over ``DIVERGENCE_FACTOR`` × the yardstick.
+
+        Over the yardstick means over both its parts: the baseline alone
+        clears most epochs before the start's cost is needed.
+        """
+        if self.baseline > 0 and not epoch_loss > DIVERGENCE_FACTOR * self.baseline:
+            return False
+        return self.yardstick > 0 and epoch_loss > DIVERGENCE_FACTOR * self.yardstick
 
     def on_epoch_end(self, fit):
         """True to stop after this epoch (before it is counted); raise if it cannot."""
@@ -81,7 +99,7 @@ class Divergence:
         """The error message if this epoch diverged, else None."""
         xp = get_namespace(theta)
         if math.isfinite(epoch_loss) and bool(xp.all(xp.isfinite(theta))):
-            if not (self.yardstick > 0 and epoch_loss > DIVERGENCE_FACTOR * self.yardstick):
+            if not self.exploded(epoch_loss):
                 return None
             what = (
                 f"the loss ({epoch_loss:.3g}) exploded to over {DIVERGENCE_FACTOR}× that of "

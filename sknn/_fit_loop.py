@@ -17,10 +17,11 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
-from ._array_api import attributes_to, get_namespace, to_device
-from ._diagnose import diagnose
+from ._array_api import attributes_to, get_namespace, to_device, to_numpy
+from ._diagnose import diagnose, diagnosis_due
 from ._divergence import Divergence, start_cost
 from ._early_stopping import EarlyStopping
+from ._init import sample_rows
 from ._interruption import Interruption
 from ._losses import baseline_cost
 from ._parameters import unpack
@@ -57,6 +58,7 @@ class Training:
         if sp.issparse(data.X):
             data.X = data.X.tocsr()  # row batches
         self.unit = TargetScale.of(estimator).unit
+        self._rows = None
         self._start_rules()
         data.to_device()
         self.n_samples = data.X.shape[0]
@@ -78,13 +80,10 @@ class Training:
         self.baseline = baseline_cost(
             estimator.loss, estimator.out_activation_, data.Y, data.sample_weight
         ) / self.unit
-        yardstick = max(
-            self.baseline,
-            start_cost(estimator, data.X, data.Y, data.sample_weight, self.layers) / self.unit,
-        )
         self.interruption = Interruption()
         self.divergence = Divergence(
-            yardstick, estimator.learning_rate_init, keep_best=estimator.early_stopping
+            self.baseline, self._start_cost(), estimator.learning_rate_init,
+            keep_best=estimator.early_stopping,
         )
         if estimator.early_stopping:
             self.monitor = EarlyStopping(estimator, data, self.rng, self.theta)
@@ -93,6 +92,33 @@ class Training:
             self.monitor = TrainingLoss(estimator)
             self.plateau = Plateau("Training loss")
         self.still_improving = StillImproving()
+
+    def _start_cost(self):
+        """The starting network's loss, for the divergence yardstick, as a callable.
+
+        It keeps the call's data as it is now (before a validation split) and
+        a copy of the starting θ (the epochs change θ in place), and runs its
+        forward pass only if the divergence rule asks.
+        """
+        estimator, (X, Y, sample_weight) = self.estimator, self._arrays()
+        network = unpack(to_numpy(self.theta).copy(), self.layer_units)
+
+        def cost():
+            rows = self.sample_rows(X, sample_weight)
+            return start_cost(estimator, X, Y, sample_weight, rows, network) / self.unit
+
+        return cost
+
+    def _arrays(self):
+        data = self.data
+        return data.X, data.Y, data.sample_weight
+
+    def sample_rows(self, X, sample_weight):
+        """The rows of X that the yardstick and the diagnosis look at, drawn once per X."""
+        if self._rows is None or self._rows[0] is not X:
+            rows = sample_rows(self.estimator._seed, X.shape[0], to_numpy(sample_weight))
+            self._rows = (X, rows)
+        return self._rows[1]
 
     @property
     def n_iter(self):
@@ -197,9 +223,11 @@ class Training:
         self.monitor.finish(self.theta)
         network = unpack(self.theta, self.layer_units)
         self.optimizer.save(estimator)
-        if estimator.n_iter_:
+        if estimator.n_iter_ and diagnosis_due(estimator, self.n_samples, self.incremental,
+                                               self.stopped_by_rule):
+            rows = self.sample_rows(data.X, data.sample_weight)
             diagnose(
-                estimator, data.X, data.Y, data.sample_weight, self.baseline,
+                estimator, data.X, data.Y, data.sample_weight, rows, self.baseline,
                 self.stopped_by_rule, network,
             )
         # Both at once, in y's units: what threads predicting meanwhile switch to.

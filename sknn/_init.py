@@ -70,7 +70,10 @@ def sample_rows(rng, n_samples, sample_weight=None):
 
     Parameters
     ----------
-    rng : numpy.random.RandomState
+    rng : numpy.random.RandomState or int
+        The generator, or the seed of a fresh one: made only where there are
+        more rows than the sample takes (a call on a small batch of a stream
+        then pays nothing for it).
     n_samples : int
     sample_weight : ndarray of shape (n_samples,), optional
 
@@ -84,9 +87,13 @@ def sample_rows(rng, n_samples, sample_weight=None):
     >>> from sknn._init import sample_rows
     >>> sample_rows(np.random.RandomState(0), 4, np.array([1.0, 0.0, 2.0, 0.0]))
     array([0, 2])
+    >>> len(sample_rows(0, 5000))
+    1000
     """
     rows = np.arange(n_samples) if sample_weight is None else np.flatnonzero(sample_weight > 0)
     if len(rows) > N_INIT_ROWS:
+        if not isinstance(rng, np.random.RandomState):
+            rng = np.random.RandomState(rng)
         rows = rows[np.sort(rng.choice(len(rows), N_INIT_ROWS, replace=False))]
     return rows
 
@@ -149,6 +156,25 @@ def weighted_quantile(P, q, weights):
     return P[order[index, np.arange(P.shape[1])], np.arange(P.shape[1])]
 
 
+def _projections(A_prev, W, weights):
+    """P = A_prev W / size for rows scaled to at most 1, each column's spread, and size.
+
+    A column along which the rows do not vary gets spread 1 (no scaling).
+    """
+    # X may hold values near the float range (say 1e300): scale the rows to
+    # at most 1 first, so that no square below overflows.
+    size = np.abs(A_prev).max()
+    size = size if np.isfinite(size) and size > 0 else 1.0
+    P = (A_prev / size) @ W
+    _, spread = mean_and_std(P, weights)
+    # Along a direction where the rows do not vary (rows all alike, or one row
+    # of positive weight) the spread is a rounding residue of the mean, up to
+    # n ε max|P| for n rows, not 0: count it as no spread, lest 1 / spread
+    # make weights of 1e16.
+    spread[spread <= len(P) * np.finfo(P.dtype).eps * np.abs(P).max(axis=0)] = 1.0
+    return P, spread, size
+
+
 def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     """A hidden layer whose units' steps lie on the data, with spread ``scale``.
 
@@ -156,10 +182,9 @@ def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     weighted input zⱼ = A⁽ˡ⁻¹⁾ wⱼ + bⱼ has standard deviation ``scale`` over
     the rows of ``A_prev``, and a bias that puts zⱼ = 0 (the middle of σ) at
     a random quantile of the rows along wⱼ, so the steps of the layer are
-    spread over the data as the rows are. A direction along which the rows
-    do not vary (their spread is below rounding level) keeps its unscaled
-    weights. With ``weights``, the standard deviation and the quantile count
-    each row by its weight (a weight of 2 is the same as the row twice).
+    spread over the data as the rows are (a direction along which the rows
+    do not vary keeps its unscaled weights). With ``weights``, the standard
+    deviation and the quantile count each row by its weight.
 
     Parameters
     ----------
@@ -169,8 +194,7 @@ def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     fan_out : int
         Units of the layer.
     scale : float
-        Standard deviation of each unit's Z over the rows: about 1 puts the
-        rows on σ's steep middle, larger values make sharper steps.
+        Standard deviation of each unit's Z over the rows (larger: sharper steps).
     dtype : numpy dtype
     weights : ndarray of shape (n_rows,), optional
         Sample weights of the rows.
@@ -197,17 +221,7 @@ def data_uniform(rng, A_prev, fan_out, scale, dtype, weights=None):
     if weights is None:
         weights = np.ones(A_prev.shape[0])
     W = rng.standard_normal((A_prev.shape[1], fan_out))
-    # X may hold values near the float range (say 1e300): scale the rows to
-    # at most 1 first, so that no square below overflows.
-    size = np.abs(A_prev).max()
-    size = size if np.isfinite(size) and size > 0 else 1.0
-    P = (A_prev / size) @ W
-    _, spread = mean_and_std(P, weights)
-    # Along a direction where the rows do not vary (rows all alike, or one row
-    # of positive weight) the spread is a rounding residue of the mean, up to
-    # n ε max|P| for n rows, not 0: count it as no spread, lest 1 / spread
-    # make weights of 1e16.
-    spread[spread <= len(P) * np.finfo(P.dtype).eps * np.abs(P).max(axis=0)] = 1.0
+    P, spread, size = _projections(A_prev, W, weights)
     P *= scale / spread
     with np.errstate(over="ignore"):
         W *= scale / (spread * size)

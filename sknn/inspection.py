@@ -5,6 +5,11 @@ Everything here runs the very functions training runs: the forward pass of
 target encoding. So :func:`gradients` is the gradient SGD would step along
 from the current weights, and :func:`check_gradients` tests that gradient
 against the slope of the cost measured by central finite differences.
+
+In :func:`check_gradients`, the floor 1e-8 of the relative difference sits
+above the rounding noise of the finite differences (about 1e-12 for costs
+near 1 and ε = 1e-4), so a gradient that has all but vanished (a deep
+sigmoid stack's first layers) does not count as a mismatch.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -155,8 +160,7 @@ def gradients(estimator, X, y, sample_weight=None):
 
     Examples
     --------
-    The gradient norm of each layer; training on the same data again would
-    step along minus these gradients:
+    Training on the same data again would step along minus these gradients:
 
     >>> import numpy as np
     >>> from sklearn.datasets import load_iris
@@ -180,6 +184,16 @@ def gradients(estimator, X, y, sample_weight=None):
     return coef_grads, intercept_grads
 
 
+def _parameters_checked(n_params, max_params, random_state):
+    """The indices of θ to check: all, or ``max_params`` of them drawn at random."""
+    if max_params is None:
+        return np.arange(n_params)
+    if not 1 <= max_params:
+        raise ValueError(f"max_params must be a positive int or None, got {max_params!r}.")
+    rng = check_random_state(random_state)
+    return rng.choice(n_params, size=min(int(max_params), n_params), replace=False)
+
+
 def check_gradients(
     estimator, X, y, sample_weight=None, *, epsilon=1e-4, max_params=None, random_state=None
 ):
@@ -191,12 +205,9 @@ def check_gradients(
 
         max over j of |gⱼ − ĝⱼ| / max(|gⱼ|, |ĝⱼ|, 1e-8)
 
-    The floor 1e-8 sits above the rounding noise of the finite differences
-    (about 1e-12 for costs near 1 and ε = 1e-4), so a gradient that has all
-    but vanished does not count as a mismatch. Correct backpropagation gives
-    about 1e-7 for a shallow network and 1e-4 for a deep sigmoid stack whose
-    gradients nearly vanish; a wrong equation gives values near 1. Computed in
-    float64 whatever the dtype of the network.
+    Correct backpropagation gives about 1e-7 for a shallow network and 1e-4
+    for a deep sigmoid stack; a wrong equation gives values near 1 (see the
+    module's notes). Computed in float64 whatever the dtype of the network.
 
     Parameters
     ----------
@@ -240,23 +251,22 @@ def check_gradients(
     _check_network(estimator)
     if not epsilon > 0:
         raise ValueError(f"epsilon must be a positive step, got {epsilon!r}.")
-    X, Y, sample_weight = _training_data(estimator, X, y, sample_weight)
-    X = X.astype(np.float64, copy=False)
-    Y = Y.astype(np.float64, copy=False)
-    if sample_weight is not None:
-        sample_weight = sample_weight.astype(np.float64, copy=False)
+    n_params = sum(np.size(A) for A in [*estimator.coefs_, *estimator.intercepts_])
+    indices = _parameters_checked(n_params, max_params, random_state)
+    return _largest_difference(estimator, X, y, sample_weight, epsilon, indices)
+
+
+def _largest_difference(estimator, X, y, sample_weight, epsilon, indices):
+    """:func:`check_gradients` after its checks, for the θⱼ of ``indices``."""
+    X, Y, sample_weight = (
+        None if A is None else A.astype(np.float64, copy=False)
+        for A in _training_data(estimator, X, y, sample_weight)
+    )
     # θ as one float64 vector; coefs and intercepts are views, so moving θⱼ moves the network.
     theta, coefs, intercepts = _training_weights(estimator, np.float64)
     settings = dict(sample_weight=sample_weight, **_cost_settings(estimator))
     _, coef_grads, intercept_grads = penalised_backprop(X, Y, coefs, intercepts, **settings)
     analytic, _, _ = pack(coef_grads, intercept_grads, np.float64)
-
-    indices = np.arange(theta.size)
-    if max_params is not None:
-        if not 1 <= max_params:
-            raise ValueError(f"max_params must be a positive int or None, got {max_params!r}.")
-        rng = check_random_state(random_state)
-        indices = rng.choice(theta.size, size=min(int(max_params), theta.size), replace=False)
 
     def C():
         return batch_cost(X, Y, coefs, intercepts, **settings)

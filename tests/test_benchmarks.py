@@ -32,6 +32,7 @@ def bench():
         return SimpleNamespace(
             flat_epoch=importlib.import_module("_cases.floors").flat_epoch,
             compare_array_api=importlib.import_module("_cases.array_api").compare_array_api,
+            per_call=importlib.import_module("_cases.per_call"),
         )
     finally:
         sys.path.remove(str(BENCHMARKS))
@@ -43,6 +44,19 @@ def test_bench_command_line_imports_its_cases():
                          capture_output=True, text=True, cwd=BENCHMARKS.parent / "docs")
     assert out.returncode == 0, out.stderr
     assert "--cases CASES" in out.stdout and "--write-docs" in out.stdout
+
+
+# The case's fits run a few epochs on purpose (it times calls, not convergence).
+@pytest.mark.filterwarnings("ignore:Stochastic Optimizer:sklearn.exceptions.ConvergenceWarning")
+def test_case_I_times_both_libraries_per_call(bench):
+    """The per-call case: a stream's row and a prediction's row, each a positive ratio."""
+    X, y = bench.per_call.data_A(2048)
+    stream = bench.per_call._stream_rows(X, y, 256, repeats=1)
+    assert stream["call"] == "partial_fit, chunks of 256 rows"
+    assert stream["sknn"] > 0 and stream["sklearn"] > 0
+    assert stream["ratio"] == pytest.approx(stream["sknn"] / stream["sklearn"])
+    predict = bench.per_call._predict_rows(X, y, 1, repeats=1, log=print)
+    assert predict["call"] == "predict_proba, 1 row" and predict["ratio"] > 0
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

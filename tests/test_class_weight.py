@@ -11,7 +11,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sknn import SigmoidMLPClassifier
-from sknn._classifier import _BALANCED_TAKES_WEIGHTS
+from sknn._class_weight import _BALANCED_TAKES_WEIGHTS
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

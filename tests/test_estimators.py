@@ -259,7 +259,7 @@ def test_loss_curve_is_the_cost_of_the_initial_weights():
 def test_convergence_warning_when_max_iter_ends_training():
     X, y = _classification()
     with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(3\)"):
-        SigmoidMLPClassifier(hidden_layer_sizes=(3,), max_iter=3).fit(X, y)
+        SigmoidMLPClassifier(hidden_layer_sizes=(3,), max_iter=3, random_state=0).fit(X, y)
 
 
 def test_no_convergence_warning_when_the_loss_stalls():

@@ -216,8 +216,12 @@ def _record(model, messages):
 
 def fingerprint():
     """What decides the rounding of a fit on this machine (see the module docstring)."""
-    from numpy._core._multiarray_umath import __cpu_features__ as cpu
     from threadpoolctl import threadpool_info
+
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as cpu
+    except ImportError:  # numpy < 2
+        from numpy.core._multiarray_umath import __cpu_features__ as cpu
 
     blas = sorted(
         f"{info.get('internal_api')} {info.get('version')} {info.get('architecture')}"

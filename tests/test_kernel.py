@@ -24,7 +24,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sknn import SigmoidMLPClassifier, SigmoidMLPRegressor
 from sknn import _dispatch, _sgd_fast, _train
 from sknn._activations import sigmoid
-from sknn._backprop import forward_pass, reference_predict_output
+from sknn._backprop import forward_pass
+from sknn._predict import reference_predict_output
 from sknn._dispatch import predict_output
 from sknn._evaluate import batch_cost
 from sknn._parameters import unpack

@@ -6,7 +6,7 @@ import statistics
 
 import numpy as np
 
-from sknn._backprop import default_chunk_rows
+from sknn._predict import default_chunk_rows
 
 from .common import make_pair, params, timed
 

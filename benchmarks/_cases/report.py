@@ -66,6 +66,7 @@ def write_docs(results, info, command, path):
     """Write ``docs/benchmarks.rst``: the method, the machine, and a section per case run."""
     lines = _docs_intro(info, command)
     sections = [("train", _docs_training), ("predict", _docs_prediction),
+                ("per_call", _docs_per_call),
                 ("threads", _docs_threads), ("array_api", _docs_array_api),
                 ("scaling", _docs_scaling), ("memory", _docs_memory)]
     for key, section in sections:
@@ -168,6 +169,23 @@ def _docs_prediction(case_rows):
     lines += [_table(["case", "sknn rows/s", "sklearn rows/s", "sknn / sklearn",
                       "GEMM floor rows/s", "GEMM + exp rows/s",
                       "GEMM + exp / sklearn"], rows), ""]
+    return lines
+
+
+def _docs_per_call(case_rows):
+    """The cost of one call: case I."""
+    lines = ["The cost of one call", "--------------------", "",
+             "Case **I**: what a call costs where users pay per call — a ``partial_fit`` "
+             "stream, ``predict_proba`` per request, a small fit, a grid search of small "
+             "fits — on rows of 64 features, 10 classes, the (100,) network, batch 32, CPU "
+             "time per call (median over the repeats). The same hyperparameters for both, "
+             "except the row with sknn's own defaults (``learning_rate_init='auto'``, "
+             "``init='data'``, which a first fit pays for). ONNX Runtime's time per "
+             "prediction, where installed, is the floor of a call into compiled code.", ""]
+    fmt = lambda s: f"{s * 1e6:,.0f} µs" if s < 1e-3 else f"{s * 1e3:,.2f} ms"  # noqa: E731
+    rows = [[r["call"], fmt(r["sknn"]), fmt(r["sklearn"]), f"{r['ratio']:.2f}",
+             "" if r.get("onnx") is None else fmt(r["onnx"])] for r in case_rows]
+    lines += [_table(["call", "sknn", "sklearn", "sknn / sklearn", "ONNX Runtime"], rows), ""]
     return lines
 
 
