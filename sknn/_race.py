@@ -17,11 +17,11 @@ No race (the base scale) for ``partial_fit``, ``warm_start``, fewer than
 
 import copy
 import warnings
-from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
 
 from ._array_api import numpy_rows, take_rows, to_numpy
 from ._init import sample_rows
@@ -42,13 +42,12 @@ HELD_OUT = 0.2
 def race_rng(random_state):
     """A RandomState for the race that leaves the start's draws as they were.
 
-    An int seeds a fresh one (the start seeds its own); an instance is copied.
+    An int seeds a fresh one (the start seeds its own); an instance is
+    copied; None is numpy's global RandomState, as everywhere in scikit-learn.
     """
-    if random_state is None:
-        return np.random.mtrand._rand
-    if isinstance(random_state, Integral):
-        return np.random.RandomState(random_state)
-    return copy.deepcopy(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return copy.deepcopy(random_state)
+    return check_random_state(random_state)
 
 
 def races(estimator, data, *, incremental):

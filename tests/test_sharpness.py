@@ -221,3 +221,15 @@ def test_race_takes_sparse_and_multilabel_data():
     report = model.init_scale_race_
     assert report["gain"] is not None  # the proposal raced
     assert model.init_scale_ in (2.0, report["proposal"])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 5 epochs
+def test_a_random_state_instance_draws_the_same_start():
+    """The bandwidth's sample of rows (1,200 > 1,000) draws from a copy of the instance."""
+    X, y = make_friedman1(1200, random_state=0)
+    auto = SigmoidMLPRegressor(max_iter=5, random_state=np.random.RandomState(0)).fit(X, y)
+    old = SigmoidMLPRegressor(
+        init_scale=1.0, max_iter=5, random_state=np.random.RandomState(0)
+    ).fit(X, y)
+    assert auto.init_scale_race_ is not None and auto.init_scale_ == 1.0
+    assert_array_equal(theta(auto), theta(old))
