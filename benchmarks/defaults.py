@@ -143,12 +143,14 @@ def models(kind, sknn_params):
     if kind == "classification":
         return [
             ("sknn", SigmoidMLPClassifier(**sknn_params)),
+            ("sknn, auto scale", SigmoidMLPClassifier(**{**sknn_params, "init_scale": "auto"})),
             ("MLP()", MLPClassifier()),
             ("MLP(logistic, sgd)", MLPClassifier(activation="logistic", solver="sgd")),
             ("HGB", HistGradientBoostingClassifier()),
         ]
     return [
         ("sknn", SigmoidMLPRegressor(**sknn_params)),
+        ("sknn, auto scale", SigmoidMLPRegressor(**{**sknn_params, "init_scale": "auto"})),
         ("MLP()", MLPRegressor()),
         ("MLP(logistic, sgd)", MLPRegressor(activation="logistic", solver="sgd")),
         ("HGB", HistGradientBoostingRegressor()),

@@ -9,12 +9,12 @@ wide. A sigmoid unit bends the network over about 4 s / ``init_scale`` (s the
 spread of the rows along its direction), and SGD sharpens units only slowly,
 so the start sets the finest detail a fit reaches.
 
-``init_scale='auto'`` (the default) measures the length scale on which y
-varies — the leave-one-out bandwidth h* of a kernel smoother — proposes
+``init_scale='auto'`` measures the length scale on which y varies — the
+leave-one-out bandwidth h* of a kernel smoother — proposes
 ``init_scale = clip(1 / h*, base, 8 base)``, and races two short fits on a
 held-out fifth of the rows: the sharper start is kept only if it predicts
-significantly better. Beside it, scikit-learn's Glorot start
-(``init='glorot'``), which begins as a nearly linear model, and
+significantly better. Beside it, the default start (``init_scale=2``, which
+``'auto'`` keeps where the data shows no finer detail) and
 ``HistGradientBoostingClassifier`` with its defaults.
 """
 
@@ -48,8 +48,8 @@ def checkerboard(n=1200, cells=4, seed=0):
 
 
 models = {
-    "sknn default (init_scale='auto')": lambda: SigmoidMLPClassifier(random_state=0),
-    "sknn init='glorot'": lambda: SigmoidMLPClassifier(init="glorot", random_state=0),
+    "sknn init_scale='auto'": lambda: SigmoidMLPClassifier(init_scale="auto", random_state=0),
+    "sknn default (init_scale=2)": lambda: SigmoidMLPClassifier(random_state=0),
     "HistGradientBoosting": lambda: HistGradientBoostingClassifier(random_state=0),
 }
 problems = {"two spirals": spirals(), "checkerboard 4 × 4": checkerboard()}
@@ -64,7 +64,7 @@ for row, (problem, (X, y)) in zip(axes, problems.items()):
         model = make_pipeline(MinMaxScaler(), make())
         # One thread: on fits this small, more threads only cost.
         with warnings.catch_warnings(), threadpool_limits(1):
-            # Glorot's start stops on the plateau (a PlateauWarning, a ConvergenceWarning).
+            # The default start stops on the plateau of spirals (a PlateauWarning).
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(X_train, y_train)
         proba = model.predict_proba(grid)[:, 1].reshape(xx.shape)
@@ -79,10 +79,10 @@ fig.tight_layout()
 plt.show()
 
 # %%
-# The default's race chose a start about eight times sharper than the base
+# ``'auto'``'s race chose a start about eight times sharper than the base
 # ``init_scale`` of 2 on both problems (``init_scale_`` in the titles;
 # ``init_scale_race_`` holds h*, the proposal and the held-out gain with its
 # standard error). On a smooth
 # problem — hastie, friedman1, diabetes — h* is wide, the proposal is not
-# sharper, no race runs, and the fit is exactly the base start's. The Glorot
-# start begins linear and stops on the plateau of a nearly linear boundary.
+# sharper, no race runs, and the fit is exactly the base start's. The default
+# start is too coarse for a spiral arm and stops on a plateau.

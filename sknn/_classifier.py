@@ -90,9 +90,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     ``make_pipeline(MinMaxScaler(), SigmoidMLPClassifier())`` learns (see
     "Why the defaults learn" in the user guide): the hidden units start on
     the data with steps twice as sharp as the regressor's (``init='data'``,
-    a base ``init_scale`` of 2: class boundaries are steps), sharper still
-    where the data shows finer detail and a held-out race confirms it
-    (``init_scale='auto'``), η follows the curvature
+    ``init_scale=2``: class boundaries are steps; ``init_scale='auto'``
+    starts sharper where the data shows finer detail and a held-out race
+    confirms it), η follows the curvature
     of the cost (``learning_rate_init='auto'``) with momentum 0.9,
     and the stopping rule ends training once the loss stops improving.
     ``init='glorot'`` with an explicit ``learning_rate_init`` trains exactly
@@ -157,7 +157,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         validation_fraction=0.1,
         n_iter_no_change=10,
         init="data",
-        init_scale="auto",
+        init_scale=2.0,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,

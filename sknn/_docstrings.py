@@ -122,7 +122,7 @@ SHARED = {
         nearly linear model on a plateau. It uses up to 1000 training rows
         and the sample weights.
 
-    init_scale : float or 'auto', default='auto'
+    init_scale : float or 'auto', default={init_scale}
         With ``init='data'``, the standard deviation of each hidden unit's z
         over the training rows: about 1 keeps the rows on σ's steep middle,
         larger values make sharper steps, which a fit needs for fine detail
@@ -136,7 +136,7 @@ SHARED = {
         by more than two standard errors (paired, row by row, with the sample
         weights). Otherwise, and always for ``partial_fit``, ``warm_start``
         and fewer than 250 rows, the start is that of ``init_scale={init_scale}``
-        (the default before 'auto'). ``init_scale_`` and ``init_scale_race_``
+        (the default). ``init_scale_`` and ``init_scale_race_``
         say what was chosen and why.""",
     "attributes": """init_scale_ : float
         The ``init_scale`` of the last start (``init_scale``, or the value

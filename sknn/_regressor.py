@@ -142,7 +142,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
         validation_fraction=0.1,
         n_iter_no_change=10,
         init="data",
-        init_scale="auto",
+        init_scale=1.0,
         target_std=5.0,
     ):
         super().__init__(

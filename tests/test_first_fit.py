@@ -220,7 +220,7 @@ def test_data_init_on_rows_that_do_not_vary(rows, Estimator, hidden):
 
     start = fit(X, learning_rate_init=1e-300)  # a step of 1e-300 leaves the initial weights
     # The unscaled draw: init_scale × N(0, 1) / max|x| (and |a| ≤ 1 in deeper layers).
-    bound = 10 * start.init_scale_ / np.abs(X).max()
+    bound = 10 * start.init_scale / np.abs(X).max()
     assert max(np.abs(W).max() for W in start.coefs_[:-1]) < bound
     dense, reference = fit(X), fit(sp.csr_matrix(X))  # the kernel, the reference
     for W, W_ref in zip(dense.coefs_ + dense.intercepts_, reference.coefs_ + reference.intercepts_):

@@ -105,7 +105,8 @@ def spirals_fit():
     X, y = spirals()
     X = MinMaxScaler().fit_transform(X)
     train, test = train_test_split(np.arange(1000), test_size=0.2, stratify=y, random_state=0)
-    return X, y, train, test, SigmoidMLPClassifier(random_state=0).fit(X[train], y[train])
+    model = SigmoidMLPClassifier(init_scale="auto", random_state=0)
+    return X, y, train, test, model.fit(X[train], y[train])
 
 
 def test_auto_sharpens_the_start_on_spirals(spirals_fit):
@@ -123,7 +124,7 @@ def test_auto_sharpens_the_start_on_spirals(spirals_fit):
 
 def test_same_random_state_same_choice_and_theta(spirals_fit):
     X, y, train, _, model = spirals_fit
-    again = SigmoidMLPClassifier(random_state=0).fit(X[train], y[train])
+    again = SigmoidMLPClassifier(init_scale="auto", random_state=0).fit(X[train], y[train])
     assert again.init_scale_ == model.init_scale_
     assert_array_equal(theta(again), theta(model))
 
@@ -132,7 +133,7 @@ def test_same_random_state_same_choice_and_theta(spirals_fit):
 def test_smooth_problem_keeps_the_old_start():
     """friedman1: h* is wide, no race, the fit is exactly init_scale=1's."""
     X, y = make_friedman1(400, random_state=0)
-    auto = SigmoidMLPRegressor(max_iter=20, random_state=0).fit(X, y)
+    auto = SigmoidMLPRegressor(init_scale="auto", max_iter=20, random_state=0).fit(X, y)
     old = SigmoidMLPRegressor(init_scale=1.0, max_iter=20, random_state=0).fit(X, y)
     assert auto.init_scale_ == 1.0
     assert auto.init_scale_race_["gain"] is None
@@ -146,7 +147,8 @@ def test_no_race_gives_exactly_the_base_start(case):
     params = dict(max_iter=5, random_state=0)
     params.update(warm_start=True) if case == "warm_start" else None
     params.update(init="glorot", learning_rate_init=0.1) if case == "glorot" else None
-    auto, old = SigmoidMLPClassifier(**params), SigmoidMLPClassifier(init_scale=2.0, **params)
+    auto = SigmoidMLPClassifier(init_scale="auto", **params)
+    old = SigmoidMLPClassifier(init_scale=2.0, **params)
     if case == "partial_fit":
         auto.partial_fit(X, y, classes=[0, 1]), old.partial_fit(X, y, classes=[0, 1])
     else:
@@ -159,7 +161,7 @@ def test_sample_weights_are_the_rows_they_weigh():
     """Weight 0 on half the rows: the same choice as without those rows."""
     X, y = spirals(n=800)
     weights = np.where(np.arange(800) % 2 == 0, 1.0, 0.0)
-    weighted = SigmoidMLPClassifier(max_iter=5, random_state=0)
+    weighted = SigmoidMLPClassifier(init_scale="auto", max_iter=5, random_state=0)
     weighted.fit(X, y, sample_weight=weights)
     report = weighted.init_scale_race_
     kept = loo_bandwidth(X[::2], np.eye(2)[y[::2]])
@@ -169,7 +171,9 @@ def test_sample_weights_are_the_rows_they_weigh():
 def test_grid_search_tunes_init_scale():
     X, y = spirals(n=600)  # 300 rows per fit: 'auto' races
     search = GridSearchCV(
-        make_pipeline(MinMaxScaler(), SigmoidMLPClassifier(max_iter=30, random_state=0)),
+        make_pipeline(
+            MinMaxScaler(), SigmoidMLPClassifier(init_scale="auto", max_iter=30, random_state=0)
+        ),
         {"sigmoidmlpclassifier__init_scale": ["auto", 2.0]}, cv=2,
     )
     with pytest.warns(ConvergenceWarning):  # 30 epochs
@@ -190,7 +194,7 @@ def test_invalid_init_scale_names_the_parameter(Estimator):
 def test_verbose_says_what_it_chose(capsys):
     X, y = spirals(n=400)
     with pytest.warns(ConvergenceWarning):  # 10 epochs
-        SigmoidMLPClassifier(max_iter=10, verbose=True, random_state=0).fit(X, y)
+        SigmoidMLPClassifier(init_scale="auto", max_iter=10, verbose=True, random_state=0).fit(X, y)
     assert "init_scale='auto': bandwidth h*" in capsys.readouterr().out
 
 
@@ -203,7 +207,7 @@ def test_regressor_sharpens_on_a_bumpy_surface():
          - 10 * (x / 5 - x**3 - z**5) * np.exp(-(x**2) - z**2)
          - np.exp(-((x + 1) ** 2) - z**2) / 3) + rng.normal(scale=0.1, size=800)
     X = MinMaxScaler().fit_transform(X)
-    model = SigmoidMLPRegressor(random_state=0).fit(X[:600], y[:600])
+    model = SigmoidMLPRegressor(init_scale="auto", random_state=0).fit(X[:600], y[:600])
     assert model.init_scale_ > 1.5
     assert model.init_scale_race_["gain"] > 2 * model.init_scale_race_["se"]
     assert model.score(X[600:], y[600:]) > 0.95
@@ -217,7 +221,7 @@ def test_race_takes_sparse_and_multilabel_data():
 
     X, y = spirals(n=400)
     Y = np.c_[y, 1 - y, y]
-    model = SigmoidMLPClassifier(max_iter=5, random_state=0).fit(sp.csr_matrix(X), Y)
+    model = SigmoidMLPClassifier(init_scale="auto", max_iter=5, random_state=0).fit(sp.csr_matrix(X), Y)
     report = model.init_scale_race_
     assert report["gain"] is not None  # the proposal raced
     assert model.init_scale_ in (2.0, report["proposal"])
@@ -227,7 +231,9 @@ def test_race_takes_sparse_and_multilabel_data():
 def test_a_random_state_instance_draws_the_same_start():
     """The bandwidth's sample of rows (1,200 > 1,000) draws from a copy of the instance."""
     X, y = make_friedman1(1200, random_state=0)
-    auto = SigmoidMLPRegressor(max_iter=5, random_state=np.random.RandomState(0)).fit(X, y)
+    auto = SigmoidMLPRegressor(
+        init_scale="auto", max_iter=5, random_state=np.random.RandomState(0)
+    ).fit(X, y)
     old = SigmoidMLPRegressor(
         init_scale=1.0, max_iter=5, random_state=np.random.RandomState(0)
     ).fit(X, y)
