@@ -1,5 +1,8 @@
 """init_scale='auto': the bandwidth, the proposal, the verdict, and the race in fit."""
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -15,15 +18,16 @@ from sknn._race import MIN_ROWS
 from sknn._sharpness import loo_bandwidth, paired_gain, proposed_scale, sharper_wins
 
 
-def spirals(seed=0, n=1000, turns=3, noise=0.1):
-    """Two arms of three turns (the benchmark's problem)."""
-    rng = np.random.RandomState(seed)
-    m = n // 2
-    t = np.sqrt(rng.uniform(size=m))
-    angle = 2 * np.pi * turns * t
-    arm = turns * t[:, None] * np.c_[np.cos(angle), np.sin(angle)]
-    X = np.r_[arm, -arm] + rng.normal(scale=noise, size=(2 * m, 2))
-    return X, np.r_[np.zeros(m, int), np.ones(m, int)]
+def _benchmark_problems():
+    """benchmarks/defaults.py, where the spirals of the issue are defined once."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "defaults.py"
+    spec = importlib.util.spec_from_file_location("defaults_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+spirals = _benchmark_problems()._spirals
 
 
 def theta(model):
