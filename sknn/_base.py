@@ -57,17 +57,22 @@ def _transaction(estimator):
     """Undo every attribute change of ``estimator`` if the block raises.
 
     Training never writes into arrays the estimator already holds (it packs
-    copies), so a shallow copy of ``__dict__`` is a complete snapshot. The
-    undo never removes an attribute that was there before, so that a thread
-    predicting meanwhile always finds a whole model.
+    copies), and only appends to its lists (``loss_curve_``, …: copying them
+    would make every call of a long stream pay for its whole history), so a
+    shallow copy of ``__dict__`` and the lengths of its lists are a complete
+    snapshot. The undo never removes an attribute that was there before, so
+    that a thread predicting meanwhile always finds a whole model.
     """
     saved = dict(estimator.__dict__)
+    lengths = {name: len(value) for name, value in saved.items() if type(value) is list}
     try:
         yield
     except BaseException:
         with _NETWORK_LOCK:
             for name in estimator.__dict__.keys() - saved.keys():
                 del estimator.__dict__[name]
+            for name, length in lengths.items():
+                del saved[name][length:]
             estimator.__dict__.update(saved)
         raise
 

@@ -67,8 +67,6 @@ class Training:
             workspace=Workspace(layer_units), batch_size=self.batch_size, loss=estimator.loss,
             out_activation=estimator.out_activation_, alpha=estimator.alpha,
         )
-        estimator.loss_curve_ = list(estimator.loss_curve_)
-        estimator.learning_rate_curve_ = list(estimator.learning_rate_curve_)
         estimator.n_iter_ = 0
         self.epoch_loss, self.stopped_by_rule = math.nan, False
 

@@ -127,3 +127,28 @@ def test_labels_of_a_fitted_classifier_take_no_type_check_but_are_still_checked(
         model.partial_fit(X[:3], np.array(["a", "b", "c"]))
     with pytest.raises(ValueError, match="Unknown label type: continuous"):
         SigmoidMLPClassifier().fit(X, y_class).partial_fit(X, y_reg)
+
+
+def test_a_stream_appends_to_its_curves_instead_of_copying_them():
+    # A copy per call would make each call of a long stream pay for its history.
+    model = SigmoidMLPClassifier(hidden_layer_sizes=(4,), random_state=0)
+    model.partial_fit(X[:50], y_class[:50], classes=[0, 1])
+    curve, rates = model.loss_curve_, model.learning_rate_curve_
+    for start in range(50, 400, 50):
+        model.partial_fit(X[start:start + 50], y_class[start:start + 50])
+    assert model.loss_curve_ is curve and model.learning_rate_curve_ is rates
+    assert len(curve) == len(rates) == 8
+
+
+def test_a_call_failing_after_its_epoch_was_recorded_leaves_the_curves_as_they_were(monkeypatch):
+    model = SigmoidMLPClassifier(hidden_layer_sizes=(4,), random_state=0)
+    model.partial_fit(X, y_class, classes=[0, 1])
+    before = list(model.loss_curve_), list(model.learning_rate_curve_), model.t_
+
+    def fail(self, training):
+        raise RuntimeError("a rule failed")
+
+    monkeypatch.setattr(sknn._fit_loop.Plateau, "on_epoch_end", fail)  # asked after the record
+    with pytest.raises(RuntimeError, match="a rule failed"):
+        model.partial_fit(X, y_class)
+    assert (model.loss_curve_, model.learning_rate_curve_, model.t_) == before
