@@ -26,7 +26,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import InvalidParameterError, Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._array_api import array_api_available, attributes_to, check_same_namespace, get_namespace
+from ._array_api import array_api_available, attributes_to, check_same_namespace
 from ._dispatch import predict_output
 from ._callbacks import CallbackSupport, fit_task
 from ._fit_loop import Training
@@ -34,7 +34,7 @@ from ._init import initial_weights
 from ._optimizer import SGDOptimizer
 from ._parameters import pack
 from ._persistence import VersionedStateMixin
-from ._prepare import cast_finite, prepare, validate_X
+from ._prepare import all_finite, cast_finite, prepare, validate_X
 from ._race import choose_init_scale
 from ._sklearn_names import CHOICE_CONSTRAINTS, explain_invalid_choice
 from ._target_scale import TargetScale
@@ -344,10 +344,8 @@ class BaseSigmoidMLP(VersionedStateMixin, CallbackSupport, BaseEstimator, metacl
         X = cast_finite(X, coefs[0].dtype, "X")
         # Inputs far outside the training range (say 1e300) can overflow Z⁽ˡ⁾
         # and give ∞ − ∞ = NaN: raise instead of returning NaN predictions.
-        with np.errstate(over="ignore", invalid="ignore"):
-            Y_hat = predict_output(X, coefs, intercepts, self.out_activation_)
-        xp = get_namespace(Y_hat)
-        if not bool(xp.all(xp.isfinite(Y_hat))):
+        Y_hat = predict_output(X, coefs, intercepts, self.out_activation_)
+        if not all_finite(Y_hat):
             raise ValueError(
                 "The network's output is not finite: X has values too large for the "
                 "weights (overflow in the forward pass). Scale X as in training "

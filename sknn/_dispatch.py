@@ -180,16 +180,14 @@ def predict_output(X, coefs, intercepts, out_activation, chunk_rows=None):
            [11.]])
     """
     if not kernel_applies(X, coefs[0].dtype):
-        return reference_predict_output(X, coefs, intercepts, out_activation, chunk_rows)
+        # Inputs far outside the training range (say 1e300) can overflow Z⁽ˡ⁾
+        # and give ∞ − ∞ = NaN, silently as in the kernel: the caller checks ŷ.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return reference_predict_output(X, coefs, intercepts, out_activation, chunk_rows)
     if chunk_rows is None:
         chunk_rows = chunk_rows_for(X, coefs)
-    return _sgd_fast.predict(
-        X,
-        [np.ascontiguousarray(W) for W in coefs],
-        [np.ascontiguousarray(b) for b in intercepts],
-        out_activation,
-        chunk_rows,
-    )
+    # Weights of any memory layout: the kernel reads the θ they view, or packs a copy.
+    return _sgd_fast.predict(X, coefs, intercepts, out_activation, chunk_rows)
 
 
 __all__ = ["KernelMissingWarning", "kernel_applies", "predict_output", "run_epoch"]

@@ -94,10 +94,28 @@ def not_numeric(name, error):
     )
 
 
-def _finite(A):
-    """Whether every entry of the numpy float array A is finite (one pass: its sum)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return math.isfinite(A.sum())  # a false alarm (an overflowing sum) takes the full check
+def all_finite(A):
+    """Whether every entry of the float array A (of any namespace) is finite.
+
+    For numpy, one pass of BLAS's dot v · v first, twice as fast as
+    ``A.sum()`` and without a temporary: ∞ and NaN propagate into it. Only
+    where it is not finite (a false alarm for |entries| beyond √(float max))
+    does the entry-by-entry check decide.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn._prepare import all_finite
+    >>> all_finite(np.array([[1.0, 1e300]])), all_finite(np.array([1.0, np.nan]))
+    (True, False)
+    """
+    if type(A) is np.ndarray:
+        v = A.reshape(-1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if math.isfinite(np.dot(v, v)):
+                return True
+    xp = get_namespace(A)
+    return bool(xp.all(xp.isfinite(A)))
 
 
 def checked_already(estimator, X):
@@ -123,7 +141,7 @@ def checked_already(estimator, X):
         and X.shape[1] == estimator.n_features_in_
         and not hasattr(estimator, "feature_names_in_")
         and not get_config()["array_api_dispatch"]
-        and _finite(X)
+        and all_finite(X)
     )
 
 
@@ -134,7 +152,7 @@ def _plain_targets(y, n_samples, y_numeric):
     if y.dtype.kind in "biu":
         return True
     if y.dtype.kind == "f":
-        return _finite(y)
+        return all_finite(y)
     return y.dtype.kind == "U" and not y_numeric
 
 

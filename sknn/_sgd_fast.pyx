@@ -762,6 +762,40 @@ cdef void _predict(const Layout *net, floating[::1] theta, const floating[:, ::1
             start += n
 
 
+cdef object packed_theta(const Layout *net, coefs, intercepts, const floating[:, ::1] X):
+    """θ in the kernel's layout, W⁽ˡ⁾ then b⁽ˡ⁾, in X's dtype: the vector they view, or a copy.
+
+    The fitted coefs_ and intercepts_ are usually views into one such vector
+    (``_parameters.unpack``): then it is used as it is, which spares a single
+    row's prediction the copy of every weight (most of its cost). They need
+    not be (after unpickling, the regressor's rescaled output layer, a user's
+    own arrays): then they are copied into one.
+    """
+    cdef Py_ssize_t l
+    cdef const floating[::1] theta_view
+    cdef const floating[:, ::1] W_view
+    cdef const floating[::1] b_view
+    dtype = np.float32 if floating is float else np.float64
+    theta = coefs[0].base
+    if (type(theta) is np.ndarray and theta.dtype == dtype and theta.ndim == 1
+            and theta.flags.c_contiguous
+            and theta.shape[0] == net.b_offset[net.n_layers - 1] + net.units[net.n_layers]):
+        theta_view = theta
+        for l in range(net.n_layers):
+            W, b = coefs[l], intercepts[l]
+            if not (W.base is theta and b.base is theta and W.dtype == dtype and b.dtype == dtype
+                    and W.flags.c_contiguous and b.flags.c_contiguous):
+                break
+            W_view, b_view = W, b
+            if (&W_view[0, 0] != &theta_view[net.w_offset[l]]
+                    or &b_view[0] != &theta_view[net.b_offset[l]]):
+                break
+        else:
+            return theta
+    theta = np.concatenate([np.ravel(W) for W in coefs] + [np.ravel(b) for b in intercepts])
+    return theta.astype(dtype, copy=False)
+
+
 def predict(const floating[:, ::1] X, coefs, intercepts, str out_activation,
             Py_ssize_t chunk_rows):
     """ŷ = A⁽ᴸ⁾ for every row of X, fed forward ``chunk_rows`` rows at a time.
@@ -789,13 +823,10 @@ def predict(const floating[:, ::1] X, coefs, intercepts, str out_activation,
     for l, (W, b) in enumerate(zip(coefs, intercepts)):
         if W.shape != (layer_units[l], layer_units[l + 1]) or b.shape != (layer_units[l + 1],):
             raise ValueError("coefs and intercepts do not match X and each other")
-    # θ in the kernel's layout: the fitted coefs_ and intercepts_ are usually
-    # views into one such vector already, but need not be (after unpickling).
-    theta = np.concatenate([np.ravel(W) for W in coefs] + [np.ravel(b) for b in intercepts])
-    theta_view = theta.astype(dtype, copy=False)
     chunk_rows = max(1, min(chunk_rows, X.shape[0]))
     make_layout(&net, layer_units)
     try:
+        theta_view = packed_theta(&net, coefs, intercepts, X)
         Y_hat = np.empty((X.shape[0], layer_units[len(layer_units) - 1]), dtype)
         Y_hat_view = Y_hat
         work = np.empty(chunk_rows * net.a_offset[0], dtype)

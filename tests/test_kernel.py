@@ -318,6 +318,31 @@ def test_predict_of_non_contiguous_weights_equals_contiguous():
     assert_allclose(predict_output(X, coefs, intercepts, "softmax"), A[-1], atol=1e-15)
 
 
+@pytest.mark.parametrize("change", ["none", "replace W", "misplaced view", "shifted view", "dtype"])
+def test_predict_reads_the_weights_given_not_the_vector_they_once_viewed(change):
+    """The kernel uses the θ that coefs_ and intercepts_ view only where every one of them
+    views it at its own place; weights replaced, swapped or re-cast are read as they are."""
+    rng = np.random.default_rng(1)
+    units = [4, 5, 3]
+    theta = rng.uniform(-2, 2, sum(a * b + b for a, b in zip(units, units[1:])))
+    coefs, intercepts = unpack(theta, units)
+    if change == "replace W":  # model.coefs_[0] = 2 * model.coefs_[0]
+        coefs[0] = 2 * coefs[0]
+    elif change == "misplaced view":  # b⁽²⁾ views θ, but W⁽¹⁾'s first entries
+        intercepts[1] = theta[:3]
+    elif change == "shifted view":  # b⁽¹⁾ views θ, one entry off
+        intercepts[0] = theta[36:41]
+    elif change == "dtype":
+        coefs = [W.astype(np.float32) for W in coefs]
+        intercepts = [b.astype(np.float32) for b in intercepts]
+    X = rng.random((7, 4)).astype(coefs[0].dtype)
+    copies = [np.array(A) for A in coefs], [np.array(b) for b in intercepts]
+    got = _sgd_fast.predict(X, coefs, intercepts, "softmax", 8)
+    assert_array_equal(got, _sgd_fast.predict(X, *copies, "softmax", 8))
+    A, _ = forward_pass(X, *copies, "softmax")
+    assert_allclose(got, A[-1], atol=TOL[got.dtype.type])
+
+
 def test_predict_raises_on_weights_that_do_not_fit():
     with pytest.raises(ValueError, match="do not match"):
         _sgd_fast.predict(np.ones((2, 3)), [np.ones((4, 2))], [np.ones(2)], "identity", 8)
