@@ -14,14 +14,13 @@ Pure array code; the estimator turns the findings into warnings.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import warnings
-
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._activations import sigmoid_derivative
 from ._array_api import numpy_rows, to_numpy
 from ._backprop import forward_pass
+from ._quiet import warn
 from ._weighted import mean_and_std
 
 # A unit is saturated when σ′ < SATURATED_SLOPE (|z| > 9.2) on nearly all rows.
@@ -292,11 +291,11 @@ def diagnose(estimator, X, Y, sample_weight, rows, baseline, stopped_by_rule, ne
         A, numpy_rows(Y, rows), weights, type(estimator).__name__, estimator.alpha
     )
     if message is not None:
-        warnings.warn(message, DegenerateFitWarning)
+        warn(message, DegenerateFitWarning)
     elif stopped_by_rule:
         message = plateau_message(A, estimator.loss_, baseline)
         if message is not None:
-            warnings.warn(
+            warn(
                 f"Training stopped on a plateau after {estimator.n_iter_} epochs: the loss "
                 f"({estimator.loss_:.4g}) did not improve by tol={estimator.tol:g} for "
                 f"{estimator.n_iter_no_change} epochs, but {message} Raise "

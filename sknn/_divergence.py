@@ -11,11 +11,11 @@ steps too large for the cost's curvature, and such steps only grow.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import math
-import warnings
 
 from ._array_api import get_namespace, numpy_rows, to_numpy
 from ._evaluate import batch_cost
 from ._losses import penalty
+from ._quiet import warn
 
 # An epoch whose loss exceeds this multiple of a constant prediction's has diverged.
 DIVERGENCE_FACTOR = 10
@@ -90,7 +90,7 @@ class Divergence:
             return False
         if self.keep_best and fit.n_iter > 0:
             # Keep the best epoch so far, as when the score stalls.
-            warnings.warn(message + " Keeping the weights of the best epoch.")
+            warn(message + " Keeping the weights of the best epoch.")
             fit.optimizer.velocity[:] = 0  # no use continuing from a runaway velocity
             return True
         raise ValueError(message)

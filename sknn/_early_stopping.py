@@ -10,13 +10,13 @@ recorded on the training loss's scale; the plateau rule
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import warnings
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ._array_api import get_namespace, take_rows, to_device
 from ._evaluate import epoch_cost
+from ._quiet import warn
 
 
 def split_validation(X, Y, y, sample_weight, stratify, rng, validation_fraction):
@@ -42,7 +42,7 @@ def split_validation(X, Y, y, sample_weight, stratify, rng, validation_fraction)
                 "more samples."
             ) from error
         # As scikit-learn's MLP fits such data: hold out a plain random split.
-        warnings.warn(
+        warn(
             f"early_stopping could not stratify the validation split ({error}); "
             "holding out a random split without stratification instead. Increase "
             "validation_fraction to keep every class in the validation set."

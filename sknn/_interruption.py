@@ -2,9 +2,9 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import warnings
 
 from ._array_api import get_namespace
+from ._quiet import warn
 
 
 class Interruption:
@@ -24,7 +24,7 @@ class Interruption:
         except KeyboardInterrupt:
             theta[...], velocity[...] = snapshot
             epoch_task.call_on_fit_task_end(estimator=estimator)  # an empty task
-            warnings.warn(
+            warn(
                 "Training interrupted by user; the model keeps the weights of "
                 "the last complete epoch."
             )

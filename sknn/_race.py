@@ -16,7 +16,6 @@ No race (the base scale) for ``partial_fit``, ``warm_start``, fewer than
 # SPDX-License-Identifier: BSD-3-Clause
 
 import copy
-import warnings
 
 import numpy as np
 from sklearn.base import clone, is_classifier
@@ -25,6 +24,7 @@ from sklearn.utils import check_random_state
 
 from ._array_api import numpy_rows, take_rows, to_numpy
 from ._init import sample_rows
+from ._quiet import quietly
 from ._sharpness import loo_bandwidth, paired_gain, proposed_scale, sharper_wins
 
 # A race runs only where the proposal is at least this many times the base.
@@ -127,8 +127,7 @@ def race(estimator, data, base, proposal, rng):
         model = clone(estimator).set_params(
             init_scale=scale, max_iter=RACE_EPOCHS, verbose=False, warm_start=False
         )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the race is not the user's fit
+        with quietly():  # the race is not the user's fit (and other threads keep theirs)
             model.fit(take_rows(X, train), y[train], sample_weight=fit_weight)
         losses.append(row_losses(estimator, model, take_rows(X, test), y[test]))
     weights = None if data.sample_weight is None else np.asarray(data.sample_weight, float)[test]

@@ -2,10 +2,10 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import warnings
-
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
+
+from ._quiet import warn
 
 # max_iter ended a fit still learning if its last epochs gained this much of its total gain.
 PROGRESS_FRACTION = 0.01
@@ -39,7 +39,7 @@ class StillImproving:
         total = curve.max() - curve.min()  # the whole change (a first epoch can rise)
         if recent > estimator.tol and recent > PROGRESS_FRACTION * total:
             what = "validation score" if estimator.early_stopping else "loss"
-            warnings.warn(
+            warn(
                 f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) reached and "
                 f"the optimization hasn't converged yet: the {what} improved by "
                 f"{recent:.3g} in the last {window} epochs ({recent / total:.1%} of its "

@@ -1,12 +1,14 @@
 """init_scale='auto': the bandwidth, the proposal, the verdict, and the race in fit."""
 
 import importlib.util
+import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
-from sklearn.datasets import make_friedman1
+from sklearn.datasets import make_classification, make_friedman1
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -14,6 +16,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn import PlateauWarning, SigmoidMLPClassifier, SigmoidMLPRegressor
+from sknn._quiet import quietly, warn
 from sknn._race import MIN_ROWS
 from sknn._sharpness import loo_bandwidth, paired_gain, proposed_scale, sharper_wins
 
@@ -243,3 +246,32 @@ def test_a_random_state_instance_draws_the_same_start():
     ).fit(X, y)
     assert auto.init_scale_race_ is not None and auto.init_scale_ == 1.0
     assert_array_equal(theta(auto), theta(old))
+
+
+def test_the_race_is_quiet_for_itself_alone():
+    """The trial fits drop their warnings in their own thread only: a fit in another
+    thread meanwhile keeps its ConvergenceWarning (catch_warnings() would swap the
+    filters of the whole process)."""
+    inside, done, heard = threading.Event(), threading.Event(), []
+
+    def race():
+        with quietly():
+            inside.set()
+            warn("the race's own")
+            done.wait(timeout=60)
+
+    racer = threading.Thread(target=race)
+    racer.start()
+    try:
+        inside.wait(timeout=60)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            X, y = make_classification(60, random_state=0)
+            SigmoidMLPClassifier(max_iter=2, random_state=0).fit(X, y)
+            warn("this thread's own")
+        heard = [type(w.message) for w in caught]
+    finally:
+        done.set()
+        racer.join()
+    assert ConvergenceWarning in heard and UserWarning in heard
+    assert len(heard) == 2
