@@ -10,7 +10,6 @@ recorded on the training loss's scale; the plateau rule
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-
 import numpy as np
 from sklearn.model_selection import train_test_split
 

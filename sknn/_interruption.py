@@ -2,7 +2,6 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-
 from ._array_api import get_namespace
 from ._quiet import warn
 
