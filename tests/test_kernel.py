@@ -321,7 +321,7 @@ def test_predict_of_non_contiguous_weights_equals_contiguous():
 @pytest.mark.parametrize("change", ["none", "replace W", "misplaced view", "shifted view", "dtype"])
 def test_predict_reads_the_weights_given_not_the_vector_they_once_viewed(change):
     """The kernel uses the θ that coefs_ and intercepts_ view only where every one of them
-    views it at its own place; weights replaced, swapped or re-cast are read as they are."""
+    views it at its own place; weights replaced, misplaced or re-cast are read as they are."""
     rng = np.random.default_rng(1)
     units = [4, 5, 3]
     theta = rng.uniform(-2, 2, sum(a * b + b for a, b in zip(units, units[1:])))

@@ -252,12 +252,14 @@ def test_the_race_is_quiet_for_itself_alone():
     """The trial fits drop their warnings in their own thread only: a fit in another
     thread meanwhile keeps its ConvergenceWarning (catch_warnings() would swap the
     filters of the whole process)."""
-    inside, done, heard = threading.Event(), threading.Event(), []
+    inside, recording, warned, done = (threading.Event() for _ in range(4))
 
     def race():
         with quietly():
             inside.set()
-            warn("the race's own")
+            recording.wait(timeout=60)
+            warn("the race's own")  # while the other thread records
+            warned.set()
             done.wait(timeout=60)
 
     racer = threading.Thread(target=race)
@@ -266,12 +268,13 @@ def test_the_race_is_quiet_for_itself_alone():
         inside.wait(timeout=60)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            recording.set()
+            warned.wait(timeout=60)
             X, y = make_classification(60, random_state=0)
             SigmoidMLPClassifier(max_iter=2, random_state=0).fit(X, y)
             warn("this thread's own")
-        heard = [type(w.message) for w in caught]
     finally:
         done.set()
         racer.join()
-    assert ConvergenceWarning in heard and UserWarning in heard
-    assert len(heard) == 2
+    assert [str(w.message) for w in caught][-1] == "this thread's own"
+    assert [type(w.message) for w in caught] == [ConvergenceWarning, UserWarning]
