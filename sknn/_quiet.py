@@ -38,7 +38,7 @@ def warn(message, category=UserWarning):
     ['heard']
     """
     if not _QUIET.get():
-        warnings.warn(message, category, stacklevel=3)
+        warnings.warn(message, category, stacklevel=2)
 
 
 @contextlib.contextmanager

@@ -744,7 +744,7 @@ def sgd_epoch(floating[::1] theta, floating[::1] velocity, const floating[:, ::1
         free_layout(&net)
 
 
-cdef void _predict(const Layout *net, floating[::1] theta, const floating[:, ::1] X,
+cdef void _predict(const Layout *net, const floating[::1] theta, const floating[:, ::1] X,
                    floating[:, ::1] Y_hat, floating[::1] work, int activation,
                    Py_ssize_t chunk_rows):
     cdef Py_ssize_t start, n, n_samples = X.shape[0]
@@ -814,7 +814,7 @@ def predict(const floating[:, ::1] X, coefs, intercepts, str out_activation,
     Y_hat : ndarray of shape (n_samples, n_outputs)
     """
     cdef Layout net
-    cdef floating[::1] theta_view
+    cdef const floating[::1] theta_view
     cdef floating[:, ::1] Y_hat_view
     cdef floating[::1] work
     cdef int activation = _ACTIVATIONS[out_activation]

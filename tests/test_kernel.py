@@ -318,7 +318,9 @@ def test_predict_of_non_contiguous_weights_equals_contiguous():
     assert_allclose(predict_output(X, coefs, intercepts, "softmax"), A[-1], atol=1e-15)
 
 
-@pytest.mark.parametrize("change", ["none", "replace W", "misplaced view", "shifted view", "dtype"])
+@pytest.mark.parametrize(
+    "change", ["none", "read-only", "replace W", "misplaced view", "shifted view", "dtype"]
+)
 def test_predict_reads_the_weights_given_not_the_vector_they_once_viewed(change):
     """The kernel uses the θ that coefs_ and intercepts_ view only where every one of them
     views it at its own place; weights replaced, misplaced or re-cast are read as they are."""
@@ -326,7 +328,9 @@ def test_predict_reads_the_weights_given_not_the_vector_they_once_viewed(change)
     units = [4, 5, 3]
     theta = rng.uniform(-2, 2, sum(a * b + b for a, b in zip(units, units[1:])))
     coefs, intercepts = unpack(theta, units)
-    if change == "replace W":  # model.coefs_[0] = 2 * model.coefs_[0]
+    if change == "read-only":  # θ in shared or memory-mapped memory: read, never written
+        theta.flags.writeable = False
+    elif change == "replace W":  # model.coefs_[0] = 2 * model.coefs_[0]
         coefs[0] = 2 * coefs[0]
     elif change == "misplaced view":  # b⁽²⁾ views θ, but W⁽¹⁾'s first entries
         intercepts[1] = theta[:3]

@@ -277,4 +277,5 @@ def test_the_race_is_quiet_for_itself_alone():
         done.set()
         racer.join()
     assert [str(w.message) for w in caught][-1] == "this thread's own"
+    assert caught[-1].filename == __file__  # it points at warn's caller, as warnings.warn would
     assert [type(w.message) for w in caught] == [ConvergenceWarning, UserWarning]
