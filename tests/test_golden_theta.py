@@ -17,8 +17,9 @@ this machine's: the CPU features that pick the kernel's instruction-set path
 (SSE2, AVX2 or AVX-512), the BLAS library and the architecture it chose, and
 the numpy and scipy versions. On another platform the same sums may be added
 in another order (another BLAS kernel, another exp in numpy), so θ and the
-curves are held to 1e-12 relative in float64 and 1e-5 in float32 (float32's
-rounding, a few epochs deep), and warnings by category only.
+curves are held to 1e-12 in float64 and 1e-5 in float32 (float32's
+rounding, a few epochs deep), relative to each entry or to the largest entry
+of its vector, whichever is looser, and warnings by category only.
 
 Regenerate (only on purpose, with a commit that says why)::
 
@@ -284,9 +285,17 @@ def test_fit_reproduces_the_recorded_theta(name, golden):
             assert np.array_equal(got[key], expected[key]), f"{key} differs"
         assert messages == expected_messages
     else:
+        # Rounding differences grow with the terms summed, not with each entry:
+        # a weight near 0 differs by as much as the others (float32, other BLAS
+        # kernels: 1e-6 where max |θ| is about 1), so the bound is relative to
+        # the vector's largest entry.
         rtol = 1e-12 if dtype == np.float64 else 1e-5
         for key in got:
-            np.testing.assert_allclose(got[key], expected[key], rtol=rtol, atol=0, err_msg=key)
+            finite = np.abs(expected[key][np.isfinite(expected[key])])
+            scale = float(np.max(finite, initial=0.0))
+            np.testing.assert_allclose(
+                got[key], expected[key], rtol=rtol, atol=rtol * scale, err_msg=key
+            )
         assert [w.split(":")[0] for w in messages] == [w.split(":")[0] for w in expected_messages]
 
 
