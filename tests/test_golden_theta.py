@@ -286,9 +286,9 @@ def test_fit_reproduces_the_recorded_theta(name, golden):
         assert messages == expected_messages
     else:
         # Rounding differences grow with the terms summed, not with each entry:
-        # a weight near 0 differs by as much as the others (float32, other BLAS
-        # kernels: up to 1.6e-6 where max |θ| is 2 to 7), so the bound is relative to
-        # the vector's largest entry.
+        # a weight near 0 differs by as much as the others (float32, other
+        # BLAS kernels: up to 1.6e-6 where max |θ| is 2 to 7), so the bound is
+        # relative to the vector's largest entry.
         rtol = 1e-12 if dtype == np.float64 else 1e-5
         for key in got:
             finite = np.abs(expected[key][np.isfinite(expected[key])])
