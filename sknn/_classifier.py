@@ -5,7 +5,6 @@
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
@@ -14,6 +13,7 @@ from ._array_api import get_namespace, same_device, to_numpy
 from ._base import BaseSigmoidMLP
 from ._class_weight import check_class_weight_use, class_weights
 from ._docstrings import fill_doc
+from ._scores import accuracy
 from ._sklearn_names import reject_mlp_only_parameters
 
 
@@ -302,7 +302,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     def _score(self, X, Y, y, sample_weight=None, network=None):
         # On the CPU, where y is kept (see _base).
         y_pred = to_numpy(self._predict(X, check_input=False, network=network))
-        return accuracy_score(y, y_pred, sample_weight=to_numpy(sample_weight))
+        return accuracy(y, y_pred, to_numpy(sample_weight))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):

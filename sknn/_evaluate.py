@@ -10,7 +10,8 @@ alone, for fixed weights: a forward pass and the cost functions of
 
 from ._array_api import take_rows
 from ._backprop import forward_pass
-from ._losses import batch_loss, batch_weight, cost
+from ._losses import batch_loss, batch_weight, cost, penalty
+from ._predict import chunk_rows_for
 from ._sgd import minibatch_slices
 
 
@@ -93,23 +94,19 @@ def epoch_cost(
     >>> epoch_cost(X, Y, *args, batch_size=2, **kwargs) == batch_cost(X, Y, *args, **kwargs)
     True
     """
-    weighted_cost = total_weight = 0.0
-    for batch in minibatch_slices(X.shape[0], batch_size):
-        s_b = None if sample_weight is None else sample_weight[batch]
-        m = batch_weight(s_b, batch.stop - batch.start)
-        if m == 0:
-            continue  # as in training: a batch without weight carries nothing
-        C = batch_cost(
-            take_rows(X, batch),
-            take_rows(Y, batch),
-            coefs,
-            intercepts,
-            loss=loss,
-            out_activation=out_activation,
-            alpha=alpha,
-            sample_weight=s_b,
-            m=m,
-        )
-        weighted_cost += m * C
-        total_weight += m
-    return weighted_cost / total_weight
+    # Σ_b m_b C_b = Σ_b (Σᵢ∈b sᵢ lossᵢ + P) = Σᵢ sᵢ lossᵢ + (batches with weight) × P:
+    # the loss of all rows, fed forward in chunks as a prediction is (one pass
+    # per chunk, not per mini-batch), and the penalty P once per weighted batch.
+    loss_sum = 0.0
+    chunk = chunk_rows_for(X, coefs)
+    for start in range(0, X.shape[0], chunk):
+        rows = slice(start, min(start + chunk, X.shape[0]))
+        A, Z_out = forward_pass(take_rows(X, rows), coefs, intercepts, out_activation)
+        s = None if sample_weight is None else sample_weight[rows]
+        loss_sum += batch_loss(loss, out_activation, A[-1], Z_out, take_rows(Y, rows), s)
+    m = [
+        batch_weight(None if sample_weight is None else sample_weight[batch], batch.stop - batch.start)
+        for batch in minibatch_slices(X.shape[0], batch_size)
+    ]
+    weighted_batches = sum(m_b != 0 for m_b in m)  # as in training: a batch without weight carries nothing
+    return (loss_sum + weighted_batches * penalty(coefs, alpha)) / sum(m)

@@ -6,7 +6,6 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
@@ -14,6 +13,7 @@ from ._array_api import to_numpy
 from ._base import BaseSigmoidMLP
 from ._docstrings import fill_doc
 from ._prepare import not_numeric
+from ._scores import r2
 from ._sklearn_names import reject_mlp_only_parameters
 
 
@@ -209,7 +209,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
         # an affine map of both y and ŷ), where the weights are during training.
         # Scored on the CPU, where the targets are kept (see _base).
         Y_hat = to_numpy(self._forward(X, check_input=False, network=network))
-        return r2_score(to_numpy(Y), Y_hat, sample_weight=to_numpy(sample_weight))
+        return r2(to_numpy(Y), Y_hat, to_numpy(sample_weight))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
