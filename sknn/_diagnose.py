@@ -135,7 +135,7 @@ def output_spread(Y_hat, weights=None):
     return float(mean_and_std(np.asarray(Y_hat, dtype=np.float64), weights)[1].max())
 
 
-def _saturation_cause(X):
+def _saturation_cause(X, step_remedy):
     """Why units saturated: X on a large scale, or steps too large for the problem."""
     x_max = float(np.abs(X).max()) if X.size else 0.0
     if x_max > LARGE_X:
@@ -144,13 +144,58 @@ def _saturation_cause(X):
             "steps, which grow with x, throw its units far into σ's flat tails: put a "
             "MinMaxScaler in front."
         )
-    return (
-        "The steps were too large for the problem: lower learning_rate_init, or "
-        "use learning_rate_init='auto'."
-    )
+    return f"The steps were too large for the problem: {step_remedy}."
 
 
-def degenerate_fit_message(A, Y, weights, name, alpha):
+def step_advice(estimator):
+    """What to do about steps too large, for this estimator's own ``learning_rate_init``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from sknn._diagnose import step_advice
+    >>> step_advice(SimpleNamespace(learning_rate_init=0.1))
+    "lower learning_rate_init, or use learning_rate_init='auto'"
+    >>> step_advice(SimpleNamespace(learning_rate_init="auto", learning_rate_init_=0.0383))
+    "set learning_rate_init below the step 'auto' chose for this fit (η = 0.0383)"
+    """
+    if estimator.learning_rate_init == "auto":
+        return (
+            "set learning_rate_init below the step 'auto' chose for this fit "
+            f"(η = {estimator.learning_rate_init_:.3g})"
+        )
+    return "lower learning_rate_init, or use learning_rate_init='auto'"
+
+
+def plateau_remedies(estimator):
+    """The settings that would move a fit off its plateau, less those it already uses.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from sknn._diagnose import plateau_remedies
+    >>> plateau_remedies(SimpleNamespace(learning_rate_init=1e-3, init="glorot", init_scale=2.0))
+    "Raise n_iter_no_change, lower tol, use learning_rate_init='auto', or use init='data'"
+    >>> defaults = SimpleNamespace(learning_rate_init="auto", init="data", init_scale=2.0)
+    >>> plateau_remedies(defaults).endswith("or use init_scale='auto' (a sharper start where "
+    ...                                     "y varies on a fine scale)")
+    True
+    >>> plateau_remedies(SimpleNamespace(learning_rate_init="auto", init="data", init_scale="auto"))
+    'Raise n_iter_no_change, or lower tol'
+    """
+    remedies = ["Raise n_iter_no_change", "lower tol"]
+    if estimator.learning_rate_init != "auto":
+        remedies.append("use learning_rate_init='auto'")
+    if estimator.init != "data":
+        remedies.append("use init='data'")
+    elif estimator.init_scale != "auto":
+        remedies.append(
+            "use init_scale='auto' (a sharper start where y varies on a fine scale)"
+        )
+    return ", ".join(remedies[:-1]) + ", or " + remedies[-1]
+
+
+def degenerate_fit_message(A, Y, weights, name, alpha, step_remedy):
     """The :class:`DegenerateFitWarning` text for a fit, or None when it looks healthy.
 
     Saturated units, or an output that ignores X.
@@ -168,13 +213,15 @@ def degenerate_fit_message(A, Y, weights, name, alpha):
         The estimator's class name, for the message.
     alpha : float
         The L2 penalty α, a cause of weights too small to carry X.
+    step_remedy : str
+        What to do about steps too large (:func:`step_advice`).
 
     Returns
     -------
     str or None
     """
     guide = " See 'When it does not learn' in the user guide."
-    too_far = _saturation_cause(A[0])
+    too_far = _saturation_cause(A[0], step_remedy)
     saturated = saturated_units(A)
     worst = int(np.argmax(saturated)) if saturated else 0
     target_spread = output_spread(Y, weights)
@@ -288,7 +335,8 @@ def diagnose(estimator, X, Y, sample_weight, rows, baseline, stopped_by_rule, ne
     A, _ = forward_pass(numpy_rows(X, rows), coefs, intercepts, estimator.out_activation_)
     weights = None if sample_weight is None else numpy_rows(sample_weight, rows)
     message = degenerate_fit_message(
-        A, numpy_rows(Y, rows), weights, type(estimator).__name__, estimator.alpha
+        A, numpy_rows(Y, rows), weights, type(estimator).__name__, estimator.alpha,
+        step_advice(estimator),
     )
     if message is not None:
         warn(message, DegenerateFitWarning)
@@ -298,8 +346,7 @@ def diagnose(estimator, X, Y, sample_weight, rows, baseline, stopped_by_rule, ne
             warn(
                 f"Training stopped on a plateau after {estimator.n_iter_} epochs: the loss "
                 f"({estimator.loss_:.4g}) did not improve by tol={estimator.tol:g} for "
-                f"{estimator.n_iter_no_change} epochs, but {message} Raise "
-                "n_iter_no_change, lower tol, or use learning_rate_init='auto' and "
-                "init='data'; see 'When it does not learn' in the user guide.",
+                f"{estimator.n_iter_no_change} epochs, but {message} "
+                f"{plateau_remedies(estimator)}; see 'When it does not learn' in the user guide.",
                 PlateauWarning,
             )

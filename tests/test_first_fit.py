@@ -18,7 +18,9 @@ import pytest
 import scipy.sparse as sp
 from _state import assert_unchanged, snapshot
 from numpy.testing import assert_allclose
-from sklearn.datasets import load_diabetes, load_iris, make_friedman1, make_moons
+from sklearn.datasets import (
+    load_diabetes, load_iris, make_friedman1, make_moons, make_regression,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import train_test_split
@@ -273,6 +275,24 @@ def test_saturated_hidden_units_warn():
         model = SigmoidMLPRegressor(learning_rate_init=0.1, random_state=0).fit(X, y)
     A1 = 1 / (1 + np.exp(-(X @ model.coefs_[0] + model.intercepts_[0])))
     assert (A1 * (1 - A1) < 1e-4).mean(axis=0).mean() > 0.5  # the warning is true
+
+
+def test_saturation_under_auto_says_to_step_below_the_step_it_chose():
+    """Three units: the 'auto' step (η ≈ 0.26) throws them into σ's tails; half of it learns."""
+    X, Y = make_regression(120, n_features=5, n_informative=3, n_targets=2, noise=1.0,
+                           random_state=0)
+    X, y = MinMaxScaler().fit_transform(X), Y[:, 0] / np.abs(Y[:, 0]).max()
+    model = SigmoidMLPRegressor(hidden_layer_sizes=(3,), max_iter=200, random_state=4)
+    with pytest.warns(DegenerateFitWarning, match=r"below the step 'auto' chose for this fit "
+                      r"\(η = 0\.26\d\)") as record:
+        model.fit(X, y)
+    assert "use learning_rate_init='auto'" not in str(record[0].message)  # it does already
+    assert model.score(X, y) < 0.1  # the warning is true
+    lower = SigmoidMLPRegressor(hidden_layer_sizes=(3,), max_iter=200, random_state=4,
+                                learning_rate_init=model.learning_rate_init_ / 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert lower.fit(X, y).score(X, y) > 0.95  # and so is its advice
 
 
 def test_plateau_stop_is_told_apart_from_convergence():

@@ -123,7 +123,8 @@ def test_auto_sharpens_the_start_on_spirals(spirals_fit):
     assert report["gain"] > 2 * report["se"]
     assert model.score(X[test], y[test]) > 0.9
     plain = SigmoidMLPClassifier(init_scale=2.0, random_state=0)
-    with pytest.warns(PlateauWarning):  # the old default stops on the plateau
+    # The old default stops on the plateau, and its warning names the remedy.
+    with pytest.warns(PlateauWarning, match=r"or use init_scale='auto' \(a sharper start"):
         plain.fit(X[train], y[train])
     assert plain.init_scale_race_ is None
     assert plain.score(X[test], y[test]) < 0.75
