@@ -180,7 +180,8 @@ def plateau_remedies(estimator):
     >>> plateau_remedies(defaults).endswith("or use init_scale='auto' (a sharper start where "
     ...                                     "y varies on a fine scale)")
     True
-    >>> plateau_remedies(SimpleNamespace(learning_rate_init="auto", init="data", init_scale="auto"))
+    >>> tried = SimpleNamespace(learning_rate_init="auto", init="data", init_scale="auto")
+    >>> plateau_remedies(tried)
     'Raise n_iter_no_change, or lower tol'
     """
     remedies = ["Raise n_iter_no_change", "lower tol"]

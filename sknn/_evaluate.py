@@ -94,9 +94,9 @@ def epoch_cost(
     >>> epoch_cost(X, Y, *args, batch_size=2, **kwargs) == batch_cost(X, Y, *args, **kwargs)
     True
     """
-    # Σ_b m_b C_b = Σ_b (Σᵢ∈b sᵢ lossᵢ + P) = Σᵢ sᵢ lossᵢ + (batches with weight) × P:
-    # the loss of all rows, fed forward in chunks as a prediction is (one pass
-    # per chunk, not per mini-batch), and the penalty P once per weighted batch.
+    # Σ_b m_b C_b = Σ_b (Σᵢ∈b sᵢ lossᵢ + P) = Σᵢ sᵢ lossᵢ + (weighted batches) × P:
+    # the loss of all rows, fed forward in chunks as a prediction is (a pass a
+    # chunk, not a mini-batch), and the penalty P once per batch with weight.
     loss_sum = 0.0
     chunk = chunk_rows_for(X, coefs)
     for start in range(0, X.shape[0], chunk):
@@ -105,8 +105,9 @@ def epoch_cost(
         s = None if sample_weight is None else sample_weight[rows]
         loss_sum += batch_loss(loss, out_activation, A[-1], Z_out, take_rows(Y, rows), s)
     m = [
-        batch_weight(None if sample_weight is None else sample_weight[batch], batch.stop - batch.start)
-        for batch in minibatch_slices(X.shape[0], batch_size)
+        batch_weight(None if sample_weight is None else sample_weight[b], b.stop - b.start)
+        for b in minibatch_slices(X.shape[0], batch_size)
     ]
-    weighted_batches = sum(m_b != 0 for m_b in m)  # as in training: a batch without weight carries nothing
+    # As in training, a batch without weight carries nothing, not even P.
+    weighted_batches = sum(m_b != 0 for m_b in m)
     return (loss_sum + weighted_batches * penalty(coefs, alpha)) / sum(m)

@@ -30,7 +30,8 @@ def test_accuracy_is_accuracy_score(labels, shift, draw_weights):
     y = np.array(labels)
     y_pred = np.roll(y, shift % len(y))  # right on some rows, wrong on others
     sample_weight = rows(len(y), draw_weights)
-    assert accuracy(y, y_pred, sample_weight) == accuracy_score(y, y_pred, sample_weight=sample_weight)
+    expected = accuracy_score(y, y_pred, sample_weight=sample_weight)
+    assert accuracy(y, y_pred, sample_weight) == expected
 
 
 @settings(max_examples=100, deadline=None)
@@ -45,9 +46,9 @@ def test_multilabel_accuracy_is_accuracy_score(Y, flips, draw_weights):
     mask = np.random.RandomState(flips).rand(*Y.shape) < 0.2
     Y_pred = np.where(mask, 1 - Y, Y)
     sample_weight = rows(len(Y), draw_weights)
-    assert accuracy(Y, Y_pred, sample_weight) == accuracy_score(Y, Y_pred, sample_weight=sample_weight)
-    sparse = csr_matrix(Y)  # as a sparse multilabel y is kept
-    assert accuracy(sparse, Y_pred, sample_weight) == accuracy_score(sparse, Y_pred, sample_weight=sample_weight)
+    expected = accuracy_score(Y, Y_pred, sample_weight=sample_weight)
+    assert accuracy(Y, Y_pred, sample_weight) == expected
+    assert accuracy(csr_matrix(Y), Y_pred, sample_weight) == expected  # a sparse multilabel y
 
 
 def values(dtype):
@@ -65,7 +66,8 @@ def values(dtype):
 def test_r2_is_r2_score(dtype, shape, data, draw_weights):
     Y = data.draw(arrays(dtype, shape, elements=values(dtype)))
     Y_hat = data.draw(
-        st.sampled_from([Y, Y[::-1], np.zeros_like(Y)]) | arrays(dtype, shape, elements=values(dtype))
+        st.sampled_from([Y, Y[::-1], np.zeros_like(Y)])
+        | arrays(dtype, shape, elements=values(dtype))
     )
     sample_weight = rows(shape[0], draw_weights)
     assert r2(Y, Y_hat, sample_weight) == r2_score(Y, Y_hat, sample_weight=sample_weight)
