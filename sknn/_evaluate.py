@@ -15,9 +15,7 @@ from ._predict import chunk_rows_for
 from ._sgd import minibatch_slices
 
 
-def batch_cost(
-    X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_weight=None, m=None
-):
+def batch_cost(X, Y, coefs, intercepts, *, loss, out_activation, alpha, sample_weight=None):
     """C of (X, Y) taken as one batch: the value :func:`~sknn._backprop.backprop` returns.
 
     Parameters
@@ -35,10 +33,7 @@ def batch_cost(
     alpha : float
         L2 regularisation strength α.
     sample_weight : ndarray of shape (n_samples,), optional
-        Sample weights s; m is their sum.
-    m : float, optional
-        The batch weight, :func:`~sknn._losses.batch_weight` of ``sample_weight``
-        (computed here when not given).
+        Sample weights s; m is their sum (:func:`~sknn._losses.batch_weight`).
 
     Returns
     -------
@@ -54,8 +49,7 @@ def batch_cost(
     2.5
     """
     A, Z_out = forward_pass(X, coefs, intercepts, out_activation)
-    if m is None:
-        m = batch_weight(sample_weight, X.shape[0])
+    m = batch_weight(sample_weight, X.shape[0])
     loss_sum = batch_loss(loss, out_activation, A[-1], Z_out, Y, sample_weight)
     return cost(loss_sum, coefs, alpha, m)
 

@@ -51,7 +51,7 @@ def r2(Y, Y_hat, sample_weight=None):
 
     Parameters
     ----------
-    Y, Y_hat : ndarray of shape (n_rows, n_outputs)
+    Y, Y_hat : ndarray of floats, of shape (n_rows, n_outputs)
         Targets and predictions, at least two rows.
     sample_weight : ndarray of shape (n_rows,), optional
         Weights of the rows; ȳ is their weighted mean.
@@ -69,10 +69,8 @@ def r2(Y, Y_hat, sample_weight=None):
     >>> r2(np.array([[1.0, 5.0], [3.0, 5.0]]), np.array([[1.0, 5.0], [3.0, 4.0]]))
     0.5
     """
-    # Y and Ŷ in the widest floating dtype of the three, as scikit-learn computes.
-    given = [A.dtype for A in (Y, Y_hat, sample_weight) if A is not None]
-    floating = [d for d in given if np.issubdtype(d, np.floating)]
-    dtype = np.result_type(*floating) if floating else np.float64
+    # Y and Ŷ in the widest dtype of the three, as scikit-learn computes.
+    dtype = np.result_type(Y, Y_hat, *([] if sample_weight is None else [sample_weight]))
     Y, Y_hat = Y.astype(dtype, copy=False), Y_hat.astype(dtype, copy=False)
     weight = 1.0 if sample_weight is None else sample_weight[:, None]
     residual = np.sum(weight * (Y - Y_hat) ** 2, axis=0)
